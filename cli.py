@@ -1,0 +1,221 @@
+"""tipmap's command line: each command parses, calls one library function, reports.
+
+Heavy libraries (geopandas, folium) are imported inside the commands so that
+``tipmap --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from routes.errors import TipmapError, UsageProblem
+from routes.schema import EXPLOITATION, LAYERS
+
+AUDIENCES = ("public", "internal", "confidential")
+
+
+class TipmapGroup(click.Group):
+    """Reports every error as one line on stderr, without a traceback.
+
+    Exit status 2 for bad usage (unknown option value, filter or output path), 1 for bad
+    data; never a partial output file (the library writes atomically).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageProblem as err:
+            raise click.UsageError(str(err), ctx=ctx) from None
+        except TipmapError as err:
+            raise click.ClickException(str(err)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.ClickException as err:
+            if type(err).__name__ == "NoArgsIsHelpError":  # bare `tipmap`: show the help
+                click.echo(err.format_message())
+                sys.exit(0)
+            click.echo(f"Error: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+
+
+def _country(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from routes.tables import country_codes
+
+    codes = tuple(v.strip().upper() for v in values)
+    for code in codes:
+        if code not in country_codes():
+            raise click.BadParameter(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, MM, VN)", ctx, param)
+    return codes
+
+
+def _bbox(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    try:
+        box = tuple(float(v) for v in value.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4:
+        raise click.BadParameter(f"'{value}' is not four numbers W,S,E,N (longitude/latitude, e.g. 95,18,115,27)", ctx, param)
+    return box
+
+
+def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters shared by every command that draws or lists atlas records."""
+    options = [
+        click.option("--corridor", "corridors", multiple=True, metavar="ID", help="Only this corridor (repeatable)."),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            metavar="CC",
+            callback=_country,
+            help="Only records touching this ISO country code (repeatable).",
+        ),
+        click.option(
+            "--exploitation", multiple=True, type=click.Choice(EXPLOITATION), help="Only this exploitation type (repeatable)."
+        ),
+        click.option("--since", type=int, metavar="YEAR", help="Only records whose period reaches this year or later."),
+        click.option("--until", type=int, metavar="YEAR", help="Only records whose period starts by this year."),
+        click.option(
+            "--bbox",
+            callback=_bbox,
+            metavar="W,S,E,N",
+            help="Only records intersecting this box (min lon, min lat, max lon, max lat).",
+        ),
+        click.option(
+            "--audience",
+            type=click.Choice(AUDIENCES),
+            default="public",
+            show_default=True,
+            help="Who the output is for: public shows public records only.",
+        ),
+        click.option(
+            "--data",
+            "data_dir",
+            type=click.Path(file_okay=False),
+            metavar="DIR",
+            help="An atlas directory to use instead of the curated atlas.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _selection(kwargs: dict[str, Any]) -> Any:
+    from routes.select import Selection
+
+    return Selection(
+        corridors=kwargs.pop("corridors"),
+        countries=kwargs.pop("countries"),
+        exploitation=kwargs.pop("exploitation"),
+        since=kwargs.pop("since"),
+        until=kwargs.pop("until"),
+        bbox=kwargs.pop("bbox"),
+        audience=kwargs.pop("audience"),
+    )
+
+
+@click.group(cls=TipmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tipmap")
+def main() -> None:
+    """Map human-trafficking routes from published reports.
+
+    \b
+    Example:
+      tipmap render -o atlas.html
+    """
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--title", default="tipmap: trafficking routes", show_default=True, help="Title shown on the map.")
+@selection_options
+def render(output: str, title: str, **kwargs: Any) -> None:
+    """Draw the atlas as one interactive HTML map.
+
+    \b
+    Examples:
+      tipmap render -o atlas.html
+      tipmap render -o mekong.html --country VN --country MM --exploitation forced_marriage
+      tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
+    """
+    from maps.interactive import render_html
+
+    selection = _selection(kwargs)
+    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"])
+    click.echo(
+        f"{output}: {len(drawn.corridors)} corridors, {len(drawn.hotspots)} hotspots, "
+        f"{len(drawn.support)} support points, {len(drawn.sources)} sources (audience: {selection.audience})",
+        err=True,
+    )
+
+
+@main.command("list")
+@click.argument("layer", type=click.Choice(LAYERS), default="corridors")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@selection_options
+def list_(layer: str, fmt: str, **kwargs: Any) -> None:
+    """List atlas records: corridors, hotspots, places, support or sources.
+
+    CSV and JSON carry every column and the geometry: lon/lat for points, WKT (CSV) or
+    GeoJSON (JSON) for corridor lines.
+
+    \b
+    Examples:
+      tipmap list
+      tipmap list hotspots --country MN
+      tipmap list corridors --format json > corridors.json
+    """
+    from routes import listing
+    from routes.atlas import load_atlas
+    from routes.select import select
+
+    atlas = select(load_atlas(kwargs["data_dir"]), _selection(kwargs))
+    records = listing.rows(atlas, layer, geometry="geojson" if fmt == "json" else "wkt")
+    text = {"csv": listing.to_csv, "json": listing.to_json}.get(fmt)
+    sys.stdout.write(text(records) if text else listing.to_table(records, layer))
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+def validate(path: str) -> None:
+    """Check an atlas directory (the CSV files of the atlas format).
+
+    Every problem is printed on its own line naming file, row and field; the exit
+    status is 1 when there is any.
+
+    \b
+    Example:
+      tipmap validate my-atlas/
+    """
+    from routes.atlas import load_atlas
+    from routes.errors import AtlasDataError
+
+    try:
+        atlas = load_atlas(path)
+    except AtlasDataError as err:
+        for problem in err.problems:
+            click.echo(f"{path}/{problem}", err=True)
+        raise click.ClickException(f"{path}: {len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}") from None
+    click.echo(
+        f"{path}: valid ({len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
+        f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources)"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,7 @@
+"""tipmap's renderers: the interactive map (folium) and, later, static maps.
+
+``maps`` draws what ``routes`` computed; it never computes geography itself.
+"""
+
+#: Marker that proves this ``maps`` is tipmap's and not an unrelated PyPI package.
+TIPMAP_PACKAGE = "tipmap.maps"

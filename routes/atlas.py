@@ -1,0 +1,179 @@
+"""Load and validate an atlas directory into GeoDataFrames (EPSG:4326).
+
+The curated atlas ships in the ``geodata`` package; any directory with the same CSV
+files (``tipmap validate PATH``) loads the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from routes.errors import AtlasDataError, Problem, TipmapError
+from routes.geodesy import geodesic_line, path_length_km, waypoint_positions
+from routes.schema import LAYER_FILES
+from routes.tables import Readable, Table, read_table
+
+CRS = "EPSG:4326"
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The atlas layers: points and lines in EPSG:4326, plus the source records.
+
+    ``corridors`` carries derived columns ``countries`` (of its waypoints) and
+    ``length_km`` (geodesic) and ``waypoint_lonlat`` (each waypoint where the drawn line
+    passes it: longitudes are unwrapped across the antimeridian); ``hotspots`` and ``support`` carry ``country`` of their place.
+    """
+
+    places: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    hotspots: gpd.GeoDataFrame
+    support: gpd.GeoDataFrame
+    sources: pd.DataFrame
+    origin: str
+
+    def layer(self, name: str) -> pd.DataFrame:
+        """The layer called ``name`` (one of ``routes.schema.LAYERS``)."""
+        return getattr(self, name)
+
+    def citations(self, source_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The source records behind ``source_ids``, in order, as plain dicts."""
+        return [{"id": sid, **self.sources.loc[sid].to_dict()} for sid in source_ids if sid in self.sources.index]
+
+
+def default_directory() -> Readable:
+    """The curated atlas shipped inside the ``geodata`` package."""
+    return files("geodata")
+
+
+def load_atlas(directory: str | os.PathLike[str] | Readable | None = None) -> Atlas:
+    """Load an atlas directory (default: the curated atlas) and validate it.
+
+    Raises
+    ------
+    AtlasDataError
+        With every problem found, each naming its file, row and field.
+    """
+    root = _resolve(directory)
+    problems: list[Problem] = []
+    tables = {layer: read_table(root, fname, columns, problems) for layer, (fname, columns) in LAYER_FILES.items()}
+    if not any(t.records for t in tables.values()) and not problems:
+        raise TipmapError(f"{root}: no atlas files found (expected {', '.join(f for f, _ in LAYER_FILES.values())})")
+    _check_references(tables, problems)
+    if problems:
+        order = {fname: i for i, (fname, _) in enumerate(LAYER_FILES.values())}
+        raise AtlasDataError(sorted(problems, key=lambda p: (order.get(p.file, 99), p.row or 0)))
+    return _build(tables, origin=str(root))
+
+
+def validate_directory(directory: str | os.PathLike[str] | Readable) -> list[Problem]:
+    """Every problem in an atlas directory (an empty list when it is valid)."""
+    try:
+        load_atlas(directory)
+    except AtlasDataError as err:
+        return err.problems
+    return []
+
+
+def _resolve(directory: str | os.PathLike[str] | Readable | None) -> Readable:
+    if directory is None:
+        return default_directory()
+    if isinstance(directory, (str, os.PathLike)):
+        path = Path(directory)
+        if not path.is_dir():
+            raise TipmapError(f"{path}: not a directory")
+        return path
+    return directory
+
+
+def _check_references(tables: dict[str, Table], problems: list[Problem]) -> None:
+    sources = {r["id"] for r in tables["sources"].records}
+    places = {r["id"]: r for r in tables["places"].records}
+    for layer, table in tables.items():
+        for record, row in zip(table.records, table.rows):
+            report = lambda fld, msg, t=table, r=row: problems.append(Problem(t.file, r, fld, msg))  # noqa: E731
+            _check_record(layer, record, sources, places, report)
+
+
+def _check_record(layer: str, record: dict[str, Any], sources: set[str], places: dict[str, Any], report: Any) -> None:
+    for sid in record.get("sources", ()):
+        if sid not in sources:
+            report("sources", f"unknown source id '{sid}'")
+    if "place" in record and record["place"] and record["place"] not in places:
+        report("place", f"unknown place id '{record['place']}'")
+    lon, lat = record.get("lon"), record.get("lat")
+    if isinstance(lon, float) and not -180.0 <= lon <= 180.0:
+        report("lon", f"{lon} is outside [-180, 180]")
+    if isinstance(lat, float) and not -90.0 <= lat <= 90.0:
+        report("lat", f"{lat} is outside [-90, 90]")
+    start, end = record.get("period_start"), record.get("period_end")
+    if start is not None and end is not None and start > end:
+        report("period_end", f"period ends ({end}) before it starts ({start})")
+    if layer == "corridors":
+        _check_corridor(record, places, report)
+    if layer == "hotspots" and record.get("intensity") is not None and record["intensity"] < 0:
+        report("intensity", f"{record['intensity']} is negative")
+    if layer == "sources" and record.get("url"):
+        if urlparse(record["url"]).scheme not in ("http", "https"):
+            report("url", f"'{record['url']}' is not an http(s) URL")
+
+
+def _check_corridor(record: dict[str, Any], places: dict[str, Any], report: Any) -> None:
+    waypoints = record.get("waypoints", ())
+    if waypoints and len(waypoints) < 2:
+        report("waypoints", "a corridor needs at least a source and a destination place")
+    for pid in waypoints:
+        if pid not in places:
+            report("waypoints", f"unknown place id '{pid}'")
+    for a, b in zip(waypoints, waypoints[1:]):
+        if a == b:
+            report("waypoints", f"place '{a}' is repeated back to back")
+    if record.get("volume") is not None:
+        if not record.get("volume_unit"):
+            report("volume_unit", "a volume needs its unit")
+        if record.get("volume_source") not in record.get("sources", ()):
+            report("volume_source", "a volume needs its source, one of the corridor's sources")
+
+
+def _build(tables: dict[str, Table], *, origin: str) -> Atlas:
+    place_rows = tables["places"].records
+    lonlat = {p["id"]: (p["lon"], p["lat"]) for p in place_rows}
+    country_of = {p["id"]: p["country"] for p in place_rows}
+
+    places = _frame(place_rows, [Point(p["lon"], p["lat"]) for p in place_rows])
+    corridor_rows = [
+        {
+            **c,
+            "countries": tuple(dict.fromkeys(country_of[w] for w in c["waypoints"])),
+            "length_km": round(path_length_km([lonlat[w] for w in c["waypoints"]]), 1),
+        }
+        for c in tables["corridors"].records
+    ]
+    lines = [geodesic_line([lonlat[w] for w in c["waypoints"]]) for c in corridor_rows]
+    for row, line in zip(corridor_rows, lines):
+        row["waypoint_lonlat"] = waypoint_positions(line, [lonlat[w] for w in row["waypoints"]])
+    corridors = _frame(corridor_rows, lines)
+    hotspots = _located(tables["hotspots"].records, lonlat, country_of)
+    support = _located(tables["support"].records, lonlat, country_of)
+    sources = pd.DataFrame(tables["sources"].records)
+    sources = sources.set_index("id") if len(sources) else pd.DataFrame(columns=["title"]).rename_axis("id")
+    return Atlas(places, corridors, hotspots, support, sources, origin)
+
+
+def _located(rows: list[dict[str, Any]], lonlat: dict[str, tuple[float, float]], country_of: dict[str, str]) -> gpd.GeoDataFrame:
+    rows = [{**r, "country": country_of[r["place"]]} for r in rows]
+    return _frame(rows, [Point(*lonlat[r["place"]]) for r in rows])
+
+
+def _frame(rows: list[dict[str, Any]], geometry: list[Any]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs=CRS)
+    return frame.reset_index(drop=True)

@@ -1,0 +1,47 @@
+"""Writing output files safely: all or nothing, never a partial file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from routes.errors import OutputError, TipmapError
+
+
+def check_writable(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, after checking its directory exists and is writable."""
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{target}: directory '{parent}' does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{target}: directory '{parent}' is not writable")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory")
+    return target
+
+
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    An exception (or Ctrl-C) inside ``write`` leaves no partial file and keeps any
+    existing file at ``path`` as it was.
+    """
+    target = check_writable(path)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    try:
+        write(tmp)
+        if tmp.stat().st_size == 0:
+            raise TipmapError(f"{target}: nothing was written")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target

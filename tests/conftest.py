@@ -1,0 +1,96 @@
+"""Tiny, hand-checkable atlas fixtures.
+
+The fixture atlas has four places on the equator and one north of it, so distances can
+be checked by hand: one degree of longitude on the WGS84 equator is 111.319 km.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+HEADERS = {
+    "sources.csv": ["id", "title", "publisher", "year", "url", "document", "quote"],
+    "places.csv": ["id", "name", "name_local", "country", "kind", "lon", "lat", "gazetteer_id", "note"],
+    "corridors.csv": [
+        "id", "name", "waypoints", "exploitation", "period_start", "period_end", "confidence",
+        "volume", "volume_unit", "volume_source", "sources", "sensitivity", "routing",
+    ],  # fmt: skip
+    "hotspots.csv": [
+        "id", "name", "name_local", "kind", "place", "exploitation", "intensity", "period_start",
+        "period_end", "sources", "sensitivity", "precision", "location_note",
+    ],  # fmt: skip
+    "support.csv": [
+        "id", "name", "name_local", "kind", "place", "services", "sources", "sensitivity", "precision", "location_note",
+    ],  # fmt: skip
+}
+
+TINY = {
+    "sources.csv": [
+        ["s-one", "Report One", "Publisher A", "2020", "https://example.org/one", "one.txt", "Women are sold across the border."],
+        ["s-two", "Report Two", "", "", "", "two.txt", "Workers were moved to factories from 1990 to 1995."],
+    ],
+    "places.csv": [
+        ["a-src", "Source Town", "源", "MM", "city", "0", "0", "", ""],
+        ["a-mid", "Border Town", "", "CN", "border_crossing", "1", "0", "", ""],
+        ["a-dst", "Destination City", "终", "CN", "city", "2", "0", "", ""],
+        ["b-src", "Northern Village", "", "VN", "town", "0", "1", "", ""],
+    ],
+    "corridors.csv": [
+        ["c-bride", "Bride route", "a-src a-mid a-dst", "forced_marriage;sexual_exploitation", "", "", "high",
+         "", "", "", "s-one", "public", ""],
+        ["c-labour", "Labour route", "b-src a-dst", "forced_labour", "1990", "1995", "low",
+         "120", "workers", "s-two", "s-two", "public", "towns not named"],
+    ],  # fmt: skip
+    "hotspots.csv": [
+        ["h-casino", "Border casino", "赌场", "casino", "a-mid", "sexual_exploitation", "4", "", "", "s-one", "public", "town", ""],
+        ["h-venue", "Exact venue", "", "entertainment_district", "a-dst", "sexual_exploitation", "2", "", "", "s-one",
+         "restricted", "site", ""],
+    ],  # fmt: skip
+    "support.csv": [
+        ["o-ngo", "Helping NGO", "", "ngo", "a-dst", "hotline", "s-one", "public", "town", ""],
+        ["o-shelter", "Secret Shelter", "", "shelter", "b-src", "beds", "s-two", "confidential", "site", ""],
+    ],
+}
+
+Mutate = Callable[[dict[str, list[list[str]]]], None]
+
+
+def write_atlas(directory: Path, tables: dict[str, list[list[str]]], headers: dict[str, list[str]] | None = None) -> Path:
+    """Write ``tables`` as atlas CSV files into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with open(directory / name, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow((headers or HEADERS)[name])
+            writer.writerows(rows)
+    return directory
+
+
+@pytest.fixture
+def tiny_tables() -> dict[str, list[list[str]]]:
+    """A fresh, mutable copy of the tiny atlas tables."""
+    return {name: [list(row) for row in rows] for name, rows in TINY.items()}
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path, tiny_tables: dict[str, list[list[str]]]) -> Path:
+    """The tiny atlas written to a temporary directory."""
+    return write_atlas(tmp_path / "atlas", tiny_tables)
+
+
+@pytest.fixture
+def tiny_atlas(tiny_dir: Path):
+    """The tiny atlas, loaded."""
+    from routes.atlas import load_atlas
+
+    return load_atlas(tiny_dir)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a failure, never a silent pass (pytest's exit 5)."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
