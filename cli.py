@@ -164,6 +164,63 @@ def render(output: str, title: str, **kwargs: Any) -> None:
     )
 
 
+@main.command()
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG, SVG or PDF file (format from the suffix)."
+)
+@click.option(
+    "--size",
+    default="slide",
+    show_default=True,
+    metavar="PRESET|WxH",
+    help="slide (16:9, 12.8x7.2 in: 1920x1080 px at 150 dpi), a4 (landscape), square, or WIDTHxHEIGHT in pixels.",
+)
+@click.option("--dpi", type=int, default=150, show_default=True, help="Dots per inch (50-1200).")
+@click.option("--title", default="Trafficking routes", show_default=True)
+@click.option("--subtitle", default=None)
+@click.option("--labels/--no-labels", default=True, show_default=True, help="Label key places and hotspots.")
+@click.option(
+    "--label-lang",
+    type=click.Choice(("en", "local", "both")),
+    default="en",
+    show_default=True,
+    help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
+)
+@selection_options
+def plot(
+    output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, **kwargs: Any
+) -> None:
+    """Draw a static map for a slide or print: PNG, SVG or PDF, offline.
+
+    \b
+    Examples:
+      tipmap plot -o atlas.png
+      tipmap plot -o mekong.pdf --country MM --country VN --label-lang both --title "Mekong corridors"
+      tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
+    """
+    from maps.static import render_static
+
+    selection = _selection(kwargs)
+    report = render_static(
+        output,
+        selection=selection,
+        title=title,
+        subtitle=subtitle,
+        size=size,
+        dpi=dpi,
+        labels=labels,
+        label_lang=label_lang,
+        data_dir=kwargs["data_dir"],
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{output}: {report.corridors} corridors, {report.hotspots} hotspots, {report.support} support points; "
+        f"{len(report.labels)} labels ({len(report.dropped_labels)} left out to avoid overlaps); audience: {selection.audience}",
+        err=True,
+    )
+
+
 @main.command("list")
 @click.argument("layer", type=click.Choice(LAYERS), default="corridors")
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)

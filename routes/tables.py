@@ -37,10 +37,15 @@ class Table:
 
 
 @cache
-def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes known to tipmap (from ``geodata/countries.csv``)."""
+def country_names() -> dict[str, str]:
+    """English short names by ISO 3166-1 alpha-2 code (from ``geodata/countries.csv``)."""
     text = files("geodata").joinpath("countries.csv").read_text(encoding="utf-8")
-    return frozenset(row["code"] for row in csv.DictReader(io.StringIO(text)))
+    return {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to tipmap."""
+    return frozenset(country_names())
 
 
 def read_table(directory: Readable, name: str, columns: tuple[Column, ...], problems: list[Problem]) -> Table:

@@ -48,29 +48,49 @@ def _set(table: str, row: int, column: str, value: str):
 
 # (mutation, message that names file, spreadsheet row and field)
 BAD = {
-    "unknown place in corridor": (_set("corridors.csv", 0, "waypoints", "a-src nowhere"),
-                                  r"corridors\.csv, row 2, field 'waypoints': unknown place id 'nowhere'"),
+    "unknown place in corridor": (
+        _set("corridors.csv", 0, "waypoints", "a-src nowhere"),
+        r"corridors\.csv, row 2, field 'waypoints': unknown place id 'nowhere'",
+    ),
     "longitude out of range": (_set("places.csv", 1, "lon", "200"), r"places\.csv, row 3, field 'lon': 200\.0 is outside"),
     "latitude not a number": (_set("places.csv", 0, "lat", "north"), r"places\.csv, row 2, field 'lat': 'north' is not a number"),
     "latitude not finite": (_set("places.csv", 0, "lat", "nan"), r"places\.csv, row 2, field 'lat': 'nan' is not a finite"),
-    "unknown exploitation": (_set("corridors.csv", 1, "exploitation", "forced_labor"),
-                             r"corridors\.csv, row 3, field 'exploitation': unknown value 'forced_labor'"),
-    "unknown source id": (_set("hotspots.csv", 0, "sources", "s-one;s-three"),
-                          r"hotspots\.csv, row 2, field 'sources': unknown source id 's-three'"),
-    "duplicate id": (_set("places.csv", 3, "id", "a-src"), r"places\.csv, row 5, field 'id': duplicate id 'a-src' \(first used in row 2\)"),
+    "unknown exploitation": (
+        _set("corridors.csv", 1, "exploitation", "forced_labor"),
+        r"corridors\.csv, row 3, field 'exploitation': unknown value 'forced_labor'",
+    ),
+    "unknown source id": (
+        _set("hotspots.csv", 0, "sources", "s-one;s-three"),
+        r"hotspots\.csv, row 2, field 'sources': unknown source id 's-three'",
+    ),
+    "duplicate id": (
+        _set("places.csv", 3, "id", "a-src"),
+        r"places\.csv, row 5, field 'id': duplicate id 'a-src' \(first used in row 2\)",
+    ),
     "bad id": (_set("corridors.csv", 0, "id", "Bride Route"), r"corridors\.csv, row 2, field 'id': 'Bride Route' is not an id"),
     "unknown country": (_set("places.csv", 2, "country", "XX"), r"places\.csv, row 4, field 'country': 'XX' is not an ISO"),
     "empty required cell": (_set("sources.csv", 0, "quote", " "), r"sources\.csv, row 2, field 'quote': is empty"),
-    "period ends before it starts": (_set("corridors.csv", 1, "period_end", "1980"),
-                                     r"corridors\.csv, row 3, field 'period_end': period ends \(1980\) before it starts \(1990\)"),
+    "period ends before it starts": (
+        _set("corridors.csv", 1, "period_end", "1980"),
+        r"corridors\.csv, row 3, field 'period_end': period ends \(1980\) before it starts \(1990\)",
+    ),
     "volume without unit": (_set("corridors.csv", 1, "volume_unit", ""), r"corridors\.csv, row 3, field 'volume_unit'"),
     "volume from another source": (_set("corridors.csv", 1, "volume_source", "s-one"), r"field 'volume_source'"),
-    "one waypoint": (_set("corridors.csv", 0, "waypoints", "a-src"), r"corridors\.csv, row 2, field 'waypoints': a corridor needs"),
-    "hotspot at unknown place": (_set("hotspots.csv", 1, "place", "atlantis"), r"hotspots\.csv, row 3, field 'place': unknown place"),
+    "one waypoint": (
+        _set("corridors.csv", 0, "waypoints", "a-src"),
+        r"corridors\.csv, row 2, field 'waypoints': a corridor needs",
+    ),
+    "hotspot at unknown place": (
+        _set("hotspots.csv", 1, "place", "atlantis"),
+        r"hotspots\.csv, row 3, field 'place': unknown place",
+    ),
     "javascript url": (_set("sources.csv", 0, "url", "javascript:alert(1)"), r"sources\.csv, row 2, field 'url': .* not an http"),
     "unknown sensitivity": (_set("support.csv", 0, "sensitivity", "secret"), r"support\.csv, row 2, field 'sensitivity'"),
-    "negative intensity": (_set("hotspots.csv", 0, "intensity", "-1"), r"hotspots\.csv, row 2, field 'intensity': -1\.0 is negative"),
-}  # fmt: skip
+    "negative intensity": (
+        _set("hotspots.csv", 0, "intensity", "-1"),
+        r"hotspots\.csv, row 2, field 'intensity': -1\.0 is negative",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))

@@ -106,9 +106,13 @@ def test_list_table_is_the_default(runner, tiny_dir):
 
 
 def test_list_csv_carries_points_as_lon_lat_and_lines_as_wkt(runner, tiny_dir):
-    places = list(csv.DictReader(io.StringIO(runner.invoke(main, ["list", "places", "--format", "csv", "--data", str(tiny_dir)]).stdout)))
+    places = list(
+        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "places", "--format", "csv", "--data", str(tiny_dir)]).stdout))
+    )
     assert {(p["id"], p["lon"], p["lat"]) for p in places} >= {("b-src", "0.0", "1.0")}
-    corridors = list(csv.DictReader(io.StringIO(runner.invoke(main, ["list", "--format", "csv", "--data", str(tiny_dir)]).stdout)))
+    corridors = list(
+        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "--format", "csv", "--data", str(tiny_dir)]).stdout))
+    )
     assert corridors[0]["geometry"].startswith("LINESTRING (0 0, ")
     assert corridors[0]["exploitation"] == "forced_marriage;sexual_exploitation"
 
@@ -123,7 +127,9 @@ def test_list_json_carries_geojson_lines(runner, tiny_dir):
 
 def test_list_sources_and_support_respect_the_audience(runner, tiny_dir):
     public = runner.invoke(main, ["list", "support", "--format", "json", "--data", str(tiny_dir)]).stdout
-    everything = runner.invoke(main, ["list", "support", "--format", "json", "--data", str(tiny_dir), "--audience", "confidential"]).stdout
+    everything = runner.invoke(
+        main, ["list", "support", "--format", "json", "--data", str(tiny_dir), "--audience", "confidential"]
+    ).stdout
     assert "Secret Shelter" not in public and "Secret Shelter" in everything
     sources = json.loads(runner.invoke(main, ["list", "sources", "--format", "json", "--data", str(tiny_dir)]).stdout)
     assert sources[0]["quote"] == "Women are sold across the border."

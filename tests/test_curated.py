@@ -44,9 +44,14 @@ def test_place_is_within_15_km_of_its_gazetteer_entry(place):
 
 
 SCRIPTS = {
-    "CN": "CJK", "MO": "CJK", "HK": "CJK",
-    "MM": "MYANMAR", "MN": "CYRILLIC", "KP": "HANGUL", "VN": "LATIN",
-}  # fmt: skip
+    "CN": "CJK",
+    "MO": "CJK",
+    "HK": "CJK",
+    "MM": "MYANMAR",
+    "MN": "CYRILLIC",
+    "KP": "HANGUL",
+    "VN": "LATIN",
+}
 
 
 @pytest.mark.parametrize("place", [p for p in PLACES if p["country"] in SCRIPTS], ids=lambda p: p["id"])

@@ -22,8 +22,13 @@ def html(tiny_atlas) -> str:
 
 
 def test_every_layer_is_in_the_layer_control(html):
-    for layer in ("Corridors", "Places (source, transit, destination)", "Hotspots: Casino", "Hotspot intensity (heat)",
-                  "Support organisations"):  # fmt: skip
+    for layer in (
+        "Corridors",
+        "Places (source, transit, destination)",
+        "Hotspots: Casino",
+        "Hotspot intensity (heat)",
+        "Support organisations",
+    ):
         assert f'"{layer}"' in html, layer
     assert "L.control.layers" in html
 
@@ -94,7 +99,10 @@ def test_escape_makes_template_literals_inert():
 
 def test_only_http_urls_become_links():
     assert link("javascript:alert(1)", "t") == "t"
-    assert link("https://example.org/?a=1&b=2", "t") == '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">t</a>'
+    assert (
+        link("https://example.org/?a=1&b=2", "t")
+        == '<a href="https://example.org/?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">t</a>'
+    )
 
 
 def test_a_line_across_the_antimeridian_gets_its_end_marker_on_the_line(tmp_path, tiny_tables):

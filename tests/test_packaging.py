@@ -29,7 +29,8 @@ def test_console_script_points_at_our_cli():
     assert scripts.get("tipmap") == "cli:main"
 
 
-@pytest.mark.parametrize("name", ["places.csv", "corridors.csv", "hotspots.csv", "support.csv", "sources.csv",
-                                  "countries.csv", "SOURCES.md"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["places.csv", "corridors.csv", "hotspots.csv", "support.csv", "sources.csv", "countries.csv", "SOURCES.md"]
+)
 def test_data_files_are_package_resources(name):
     assert files("geodata").joinpath(name).is_file()

@@ -1,0 +1,480 @@
+"""Static maps for slides and print (matplotlib, Agg backend; no display, no network).
+
+Steps: figure and panels, projection for the extent, basemap with country names,
+corridors with arrowheads, places, hotspots and support, labels without overlaps,
+scale bar and north arrow, legend, title, source line and attribution.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from maps import style
+from maps.fonts import label_for
+from maps.labels import Placer
+from routes import cartography as carto
+from routes.atlas import Atlas, load_atlas
+from routes.errors import OutputError, SelectionError, UsageProblem
+from routes.output import check_writable, write_atomically
+from routes.select import Selection, is_empty, place_roles, select
+from routes.tables import country_names
+
+#: Size presets in inches (slide: 1920x1080 px at 150 dpi; a4 landscape; square).
+SIZES: dict[str, tuple[float, float]] = {"slide": (12.8, 7.2), "a4": (11.69, 8.27), "square": (7.2, 7.2)}
+FORMATS: dict[str, str] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+LABEL_LANGS = ("en", "local", "both")
+MIN_DPI, MAX_DPI, MAX_PIXELS = 50, 1200, 12_000
+
+#: Font sizes (points at output size); nothing is smaller than 9 pt.
+FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}
+OCEAN, LAND, LAND_FOCUS, BORDER = "#DDE8F0", "#F4F3EF", "#E6E2D6", "#8C8C8C"
+
+
+@dataclass
+class PlotReport:
+    """What a plot drew, for the user and for tests."""
+
+    corridors: int = 0
+    hotspots: int = 0
+    support: int = 0
+    labels: list[str] = field(default_factory=list)
+    dropped_labels: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scale_km: float = 0.0
+    scale_units: float = 0.0  # projected length of the scale bar (metres)
+    crs: str = ""
+    centre: tuple[float, float] = (0.0, 0.0)
+    sources: list[str] = field(default_factory=list)
+
+
+def parse_size(size: str, dpi: int) -> tuple[float, float]:
+    """Figure size in inches from a preset name or WIDTHxHEIGHT in pixels."""
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise UsageProblem(f"--dpi {dpi} is outside {MIN_DPI}-{MAX_DPI}")
+    if size in SIZES:
+        width, height = SIZES[size]
+    else:
+        match = re.fullmatch(r"(\d+)x(\d+)", size.strip().lower())
+        if not match:
+            raise UsageProblem(f"--size '{size}' is not slide, a4, square or WIDTHxHEIGHT in pixels (e.g. 1600x900)")
+        width, height = int(match[1]) / dpi, int(match[2]) / dpi
+    px = (round(width * dpi), round(height * dpi))
+    if min(px) < 300 or max(px) > MAX_PIXELS:
+        raise UsageProblem(f"size {px[0]}x{px[1]} px is impossible: each side must be 300-{MAX_PIXELS} px")
+    return width, height
+
+
+def output_format(path: str | Path) -> str:
+    """png, svg or pdf from the file suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise OutputError(f"{path}: unknown format '{suffix or '(none)'}'; use .png, .svg or .pdf")
+    return FORMATS[suffix]
+
+
+def render_static(
+    output: str | Path,
+    *,
+    selection: Selection = Selection(),
+    title: str = "Trafficking routes",
+    subtitle: str | None = None,
+    size: str = "slide",
+    dpi: int = 150,
+    labels: bool = True,
+    label_lang: str = "en",
+    data_dir: str | Path | None = None,
+) -> PlotReport:
+    """Load, select, draw and write a PNG/SVG/PDF atomically; return what was drawn."""
+    fmt = output_format(output)
+    inches = parse_size(size, dpi)
+    if label_lang not in LABEL_LANGS:
+        raise UsageProblem(f"--label-lang '{label_lang}' is not one of {', '.join(LABEL_LANGS)}")
+    check_writable(output)
+    atlas = select(load_atlas(data_dir), selection)
+    if is_empty(atlas):
+        raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
+    fig, report = plot_atlas(
+        atlas,
+        title=title,
+        subtitle=subtitle,
+        inches=inches,
+        dpi=dpi,
+        labels=labels,
+        label_lang=label_lang,
+        audience=selection.audience,
+        view_bounds=selection.bbox,
+    )
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
+        write_atomically(output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, title)))
+    return report
+
+
+def plot_atlas(
+    atlas: Atlas,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    inches: tuple[float, float] = SIZES["slide"],
+    dpi: int = 150,
+    labels: bool = True,
+    label_lang: str = "en",
+    audience: str = "public",
+    view_bounds: tuple[float, float, float, float] | None = None,
+) -> tuple[Figure, PlotReport]:
+    """Draw ``atlas`` (already selected) on a new figure."""
+    report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
+    fig = Figure(figsize=inches, dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.012, 0.085, 0.735, 0.775))
+    view = carto.View(*view_bounds) if view_bounds else carto.view_of(_coordinates(atlas))
+    crs = carto.projection_for(view)
+    box = ax.get_window_extent()
+    extent = carto.projected_extent(view, crs, aspect=box.width / box.height)
+    report.crs, report.centre = crs.srs, view.centre
+    _draw_basemap(ax, atlas, view, crs, extent)
+    drawn = _draw_features(ax, atlas, view, crs)
+    ax.set_xlim(extent[0], extent[2])
+    ax.set_ylim(extent[1], extent[3])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    placer = Placer.on(ax, _marker_boxes(ax))
+    _draw_scale_and_north(ax, crs, view, extent, report, placer)
+    if labels:
+        _draw_labels(ax, atlas, view, crs, placer, label_lang, report)
+    _draw_country_names(ax, view, crs, extent, placer)
+    _draw_legend(fig, atlas, drawn)
+    _draw_texts(fig, atlas, title, subtitle, audience, crs, view, report)
+    return fig, report
+
+
+def _draw_basemap(ax, atlas: Atlas, view: carto.View, crs, extent) -> None:
+    ax.set_facecolor(OCEAN)
+    countries = carto.basemap_in_crs(view, crs)
+    touched = {c for cs in atlas.corridors["countries"] for c in cs} | set(atlas.hotspots["country"])
+    focus = countries["iso_a2"].isin(touched)
+    for part, fill, width in ((countries[~focus], LAND, 0.5), (countries[focus], LAND_FOCUS, 0.6)):
+        if len(part):
+            part.plot(ax=ax, color=fill, edgecolor=BORDER, linewidth=width, zorder=1)
+
+
+def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
+    drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set()}
+    lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
+    for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
+        colour = style.corridor_colour(row["exploitation"])
+        width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
+        dash = (0, (4, 3)) if style.CONFIDENCE_DASH[row["confidence"]] else "solid"
+        for piece in pieces:
+            xs, ys = zip(*piece)
+            ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
+        _arrowheads(ax, pieces, colour)
+        drawn["exploitation"].add(row["exploitation"][0])
+        drawn["confidence"].add(row["confidence"])
+    roles = place_roles(atlas.corridors)
+    for role in ("transit", "source", "destination"):
+        ids = {p for p, r in roles.items() if style.main_role(r) == role}
+        rows = atlas.places[atlas.places["id"].isin(ids)]
+        if len(rows):
+            fill, edge, radius, _ = style.ROLE[role]
+            xs, ys = zip(*carto.project_points([(g.x, g.y) for g in rows.geometry], crs, view))
+            ax.scatter(xs, ys, s=(radius * 1.3) ** 2, c=fill, edgecolors=edge, linewidths=1.0, zorder=5, gid="tipmap-points")
+            drawn["roles"].add(role)
+    for kind, (_, marker) in style.HOTSPOT_KIND.items():
+        rows = atlas.hotspots[atlas.hotspots["kind"] == kind]
+        if len(rows):
+            xs, ys = zip(*carto.project_points([(g.x, g.y) for g in rows.geometry], crs, view))
+            ax.scatter(
+                xs,
+                ys,
+                s=110,
+                marker=marker,
+                c=style.HOTSPOT_FILL,
+                edgecolors=style.HOTSPOT_EDGE,
+                linewidths=1.0,
+                zorder=6,
+                gid="tipmap-points",
+            )
+            drawn["kinds"].add(kind)
+    if len(atlas.support):
+        xs, ys = zip(*carto.project_points([(g.x, g.y) for g in atlas.support.geometry], crs, view))
+        ax.scatter(
+            xs, ys, s=45, c=style.SUPPORT_FILL, edgecolors=style.SUPPORT_EDGE, linewidths=0.8, zorder=6, gid="tipmap-points"
+        )
+    return drawn
+
+
+def _arrowheads(ax, pieces, colour: str) -> None:
+    """An arrowhead at the middle and at the end of each drawn corridor."""
+    for piece in pieces:
+        if len(piece) < 2:
+            continue
+        for index in {max(1, len(piece) // 2), len(piece) - 1}:
+            ax.annotate(
+                "",
+                xy=piece[index],
+                xytext=piece[index - 1],
+                zorder=4,
+                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 0, "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0},
+            )
+
+
+def _draw_scale_and_north(ax, crs, view, extent, report: PlotReport, placer: Placer) -> None:
+    x0, y0, x1, y1 = extent
+    km_per_unit = carto.scale_km_per_unit(crs, view)
+    length_km = carto.nice_length_km((x1 - x0) * km_per_unit * 0.22)
+    units = length_km / km_per_unit
+    report.scale_km, report.scale_units = length_km, units
+    bx, by = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.05
+    thick = (y1 - y0) * 0.008
+    for i in range(4):
+        ax.add_patch(
+            matplotlib.patches.Rectangle(
+                (bx + units * i / 4, by),
+                units / 4,
+                thick,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.8,
+                zorder=8,
+            )
+        )
+    for frac, text in ((0, "0"), (0.5, f"{length_km / 2:g}"), (1, f"{length_km:g} km")):
+        ax.text(
+            bx + units * frac,
+            by + thick * 1.6,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=FONT["small"],
+            zorder=8,
+            gid="tipmap-scale-label",
+        )
+    ax.text(bx, by - thick * 0.8, "Scale true at the map centre", ha="left", va="top", fontsize=FONT["small"], color="#333333")
+    nx, ny = x0 + (x1 - x0) * 0.04, y1 - (y1 - y0) * 0.14
+    angle = carto.north_angle_deg(crs, *view.centre)  # north at the map centre, like the scale
+    _north_arrow(ax, nx, ny, (y1 - y0) * 0.07, angle)
+    renderer = ax.figure.canvas.get_renderer()
+    placer.placed.extend(t.get_window_extent(renderer) for t in ax.texts)
+
+
+def _marker_boxes(ax) -> list:
+    """Display-space boxes around every drawn point marker, for labels to avoid."""
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    half = 6 * ax.figure.dpi / 72  # 6 pt
+    for collection in ax.collections:
+        offsets = collection.get_offsets()
+        if collection.get_gid() != "tipmap-points":
+            continue
+        for x, y in ax.transData.transform(offsets):
+            boxes.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def _coordinates(atlas: Atlas) -> list[tuple[float, float]]:
+    coords = [c for line in atlas.corridors.geometry for c in line.coords]
+    for frame in (atlas.hotspots, atlas.support, atlas.places):
+        coords += [(g.x, g.y) for g in frame.geometry]
+    return coords
+
+
+def _north_arrow(ax, x: float, y: float, length: float, angle_deg: float) -> None:
+    import math
+
+    dx, dy = -math.sin(math.radians(angle_deg)) * length, math.cos(math.radians(angle_deg)) * length
+    ax.annotate(
+        "",
+        xy=(x + dx, y + dy),
+        xytext=(x, y),
+        zorder=8,
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5, "mutation_scale": 18},
+    )
+    ax.text(x + dx * 1.25, y + dy * 1.25, "N", ha="center", va="center", fontsize=FONT["label"] + 2, fontweight="bold", zorder=8)
+
+
+def _draw_labels(ax, atlas: Atlas, view, crs, placer: Placer, lang: str, report: PlotReport) -> None:
+    """Hotspots (but border crossings) first, then destinations, sources and transit places.
+
+    A place whose hotspot got a label is not labelled again.
+    """
+    roles = place_roles(atlas.corridors)
+    order = {"destination": 1, "source": 2, "transit": 3}
+    candidates = []
+    for _, row in atlas.hotspots[atlas.hotspots["kind"] != "border_crossing"].iterrows():  # crossings: the town's label
+        candidates.append((0, row["place"], row["name"], row.get("name_local"), row.geometry))
+    for _, row in atlas.places.iterrows():
+        if row["id"] in roles and row["kind"] != "country":
+            rank = order[style.main_role(roles[row["id"]])]
+            candidates.append((rank, row["id"], row["name"], row.get("name_local"), row.geometry))
+    labelled: set[str] = set()
+    for _, place_id, name, local, geom in sorted(candidates, key=lambda c: c[0]):
+        if place_id in labelled:
+            continue
+        label = label_for(name, local if isinstance(local, str) else None, lang)
+        if label.fell_back:
+            report.warnings.append(f"label '{name}': {local} cannot be drawn without text shaping; English name used")
+        ((x, y),) = carto.project_points([(geom.x, geom.y)], crs, view)
+        text = placer.place(
+            label.text,
+            x,
+            y,
+            fontsize=FONT["label"],
+            family=label.family,
+            zorder=9,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+        if text:
+            labelled.add(place_id)
+            report.labels.append(name)
+        else:
+            report.dropped_labels.append(name)
+
+
+def _draw_country_names(ax, view, crs, extent, placer: Placer) -> None:
+    countries = carto.basemap_in_crs(view, crs)
+    names = country_names()
+    for iso, x, y in carto.country_label_points(countries, extent):
+        placer.place(
+            names.get(iso, iso).upper(),
+            x,
+            y,
+            positions=((0, 0, "center", "center"),),
+            fontsize=FONT["country"],
+            color="#6B6B6B",
+            fontstyle="italic",
+            zorder=2,
+        )
+
+
+def _draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
+    handles: list[Line2D] = []
+    for key, swatch in style.EXPLOITATION.items():
+        if key in drawn["exploitation"]:
+            handles.append(Line2D([], [], color=swatch.colour, linewidth=3, label=swatch.label))
+    for level in style.CONFIDENCE_WIDTH:
+        if level in drawn["confidence"]:
+            dash = (0, (4, 3)) if style.CONFIDENCE_DASH[level] else "solid"
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#555555",
+                    linewidth=style.CONFIDENCE_WIDTH[level] * 0.6,
+                    linestyle=dash,
+                    label=style.CONFIDENCE_LABEL[level],
+                )
+            )
+    for role in style.ROLE:
+        if role in drawn["roles"]:
+            fill, edge, radius, label = style.ROLE[role]
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=radius * 1.3,
+                    markerfacecolor=fill,
+                    markeredgecolor=edge,
+                    label=f"{label} place",
+                )
+            )
+    for kind, (label, marker) in style.HOTSPOT_KIND.items():
+        if kind in drawn["kinds"]:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=10,
+                    markerfacecolor=style.HOTSPOT_FILL,
+                    markeredgecolor=style.HOTSPOT_EDGE,
+                    label=f"{label} (hotspot)",
+                )
+            )
+    if len(atlas.support):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor=style.SUPPORT_FILL,
+                markeredgecolor=style.SUPPORT_EDGE,
+                label="Support organisation",
+            )
+        )
+    legend = fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.755, 0.865),
+        frameon=False,
+        fontsize=FONT["legend"],
+        title="Legend",
+        title_fontsize=FONT["legend_title"],
+        alignment="left",
+    )
+    legend.set_gid("tipmap-legend")
+
+
+def _draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
+    fig.text(
+        0.012,
+        0.982,
+        title,
+        ha="left",
+        va="top",
+        fontsize=FONT["title"],
+        fontweight="bold",
+        family=label_for(title, None, "en").family,
+    )
+    if subtitle:
+        fig.text(
+            0.012,
+            0.918,
+            subtitle,
+            ha="left",
+            va="top",
+            fontsize=FONT["subtitle"],
+            color="#333333",
+            family=label_for(subtitle, None, "en").family,
+        )
+    documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
+    report.sources = documents
+    lon, lat = view.centre
+    kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
+    fig.text(0.012, 0.045, f"Sources: {', '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
+    fig.text(
+        0.012,
+        0.015,
+        f"Basemap: Natural Earth 1:10m (public domain) · {kind} projection centred {abs(lat):.1f}°"
+        f"{'N' if lat >= 0 else 'S'} {abs(lon):.1f}°{'E' if lon >= 0 else 'W'} · made with tipmap",
+        fontsize=FONT["small"],
+        ha="left",
+        color="#333333",
+    )
+    fig.text(0.988, 0.015, f"Audience: {audience}", fontsize=FONT["small"], ha="right", color="#333333")
+
+
+def _metadata(fmt: str, title: str) -> dict[str, str]:
+    if fmt == "png":
+        return {"Title": title, "Software": "tipmap"}
+    if fmt == "pdf":
+        return {"Title": title, "Creator": "tipmap"}
+    return {"Title": title}
+
+
+warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)

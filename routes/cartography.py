@@ -1,0 +1,218 @@
+"""Geography for static maps: projection for an extent, basemap in view, scale, north.
+
+The renderer (maps.static) only draws what these functions return.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS, Transformer
+from shapely.affinity import translate
+from shapely.geometry import LineString, MultiLineString, box
+
+from routes.geodesy import WGS84, distance_km
+
+#: Views wider than this (degrees of longitude) use a world projection.
+WORLD_SPAN_DEG = 150.0
+
+
+@dataclass(frozen=True)
+class View:
+    """A map extent in lon/lat (longitudes may run past 180 for views across it)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Centre (lon, lat), longitude normalised to [-180, 180)."""
+        lon = (self.west + self.east) / 2
+        return ((lon + 180) % 360 - 180, (self.south + self.north) / 2)
+
+    @property
+    def is_world(self) -> bool:
+        """Whether the view is too wide for an azimuthal projection."""
+        return self.east - self.west > WORLD_SPAN_DEG or self.north - self.south > 120
+
+
+def view_of(lonlat: list[tuple[float, float]], *, margin: float = 0.12, min_span_deg: float = 4.0) -> View:
+    """The extent that shows every (lon, lat) point with a margin around it.
+
+    Longitudes are read on the circle: the view's seam falls in the widest gap between
+    them, so data around the antimeridian (or the whole world) is shown in one piece.
+    """
+    lons = sorted({lon % 360.0 for lon, _ in lonlat})
+    lats = [lat for _, lat in lonlat]
+    gaps = [(lons[(i + 1) % len(lons)] - lons[i]) % 360.0 or 360.0 for i in range(len(lons))]
+    widest = max(range(len(lons)), key=gaps.__getitem__)
+    west = lons[(widest + 1) % len(lons)]
+    east = west + (360.0 - gaps[widest] if len(lons) > 1 else 0.0)
+    west = (west + 180.0) % 360.0 - 180.0
+    return view_for((west, min(lats), west + (east - lons[(widest + 1) % len(lons)]), max(lats)), margin=margin,
+                    min_span_deg=min_span_deg)  # fmt: skip
+
+
+def view_for(bounds: tuple[float, float, float, float], *, margin: float = 0.12, min_span_deg: float = 4.0) -> View:
+    """The extent that shows ``bounds`` with a margin (a fraction of its size) around it."""
+    west, south, east, north = bounds
+    pad_x = max((east - west) * margin, (min_span_deg - (east - west)) / 2, 0.5)
+    pad_y = max((north - south) * margin, (min_span_deg - (north - south)) / 2, 0.5)
+    return View(west - pad_x, max(south - pad_y, -89.0), east + pad_x, min(north + pad_y, 89.0))
+
+
+def projection_for(view: View) -> CRS:
+    """An equal-area projection centred on the view.
+
+    Lambert azimuthal equal-area for regional views (true shapes near the centre, no
+    seam); Equal Earth centred on the view's longitude for views of half the world or more.
+    """
+    lon, lat = view.centre
+    if view.is_world:
+        return CRS.from_proj4(f"+proj=eqearth +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs")
+    return CRS.from_proj4(f"+proj=laea +lat_0={lat:.4f} +lon_0={lon:.4f} +datum=WGS84 +units=m +no_defs")
+
+
+@cache
+def basemap() -> gpd.GeoDataFrame:
+    """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md."""
+    return gpd.read_file(files("geodata").joinpath("ne_admin0.geojson").read_text(encoding="utf-8"))
+
+
+def countries_in_view(view: View) -> gpd.GeoDataFrame:
+    """Basemap polygons clipped to the view; pieces beyond 180 degrees shifted by a turn."""
+    world = basemap()
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):
+        window = box(view.west - shift, view.south, view.east - shift, view.north)
+        window = window.intersection(box(-180, -90, 180, 90))
+        if window.is_empty:
+            continue
+        clipped = world[world.intersects(window)].copy()
+        clipped["geometry"] = clipped.geometry.intersection(window).map(lambda g, s=shift: translate(g, xoff=s))
+        parts.append(clipped[~clipped.geometry.is_empty])
+    frame = pd.concat(parts, ignore_index=True) if parts else world.iloc[:0]
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def split_at_seam(line: LineString, view: View) -> MultiLineString:
+    """``line`` with longitudes brought into the view's frame, cut where it jumps a turn."""
+    low = view.centre[0] - 180.0
+    pieces: list[list[tuple[float, float]]] = [[]]
+    previous = None
+    for lon, lat in line.coords:
+        lon = (lon - low) % 360.0 + low
+        if previous is not None and abs(lon - previous) > 180.0:
+            pieces.append([])
+        pieces[-1].append((lon, lat))
+        previous = lon
+    return MultiLineString([p for p in pieces if len(p) >= 2])
+
+
+def scale_km_per_unit(crs: CRS, view: View) -> float:
+    """Geodesic kilometres per projected unit (metre) along x at the view's centre."""
+    lon, lat = view.centre
+    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    x, y = forward.transform(lon, lat)
+    half = 10_000.0  # 10 km either side: short enough to be local, long enough to be exact
+    a = back.transform(x - half, y)
+    b = back.transform(x + half, y)
+    return distance_km(a, b) / (2 * half)
+
+
+def nice_length_km(target_km: float) -> float:
+    """The largest 1, 2 or 5 x 10^n km not longer than ``target_km``."""
+    exponent = math.floor(math.log10(target_km))
+    for step in (5, 2, 1):
+        if step * 10**exponent <= target_km:
+            return float(step * 10**exponent)
+    return float(10 ** (exponent - 1) * 5)
+
+
+def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:
+    """Angle of true north on the map at (lon, lat), degrees counter-clockwise from +y."""
+    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    lon2, lat2, _ = WGS84.fwd(lon, lat, 0.0, 10_000.0)
+    x1, y1 = forward.transform(lon, lat)
+    x2, y2 = forward.transform(lon2, lat2)
+    return math.degrees(math.atan2(-(x2 - x1), y2 - y1))
+
+
+def project_points(lonlat: list[tuple[float, float]], crs: CRS, view: View) -> list[tuple[float, float]]:
+    """Project (lon, lat) points, longitudes first brought into the view's frame."""
+    low = view.centre[0] - 180.0
+    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return [forward.transform((lon - low) % 360.0 + low, lat) for lon, lat in lonlat]
+
+
+def project_lines(lines: list[LineString], crs: CRS, view: View) -> list[list[list[tuple[float, float]]]]:
+    """Each line as projected pieces (cut at the projection's seam when it crosses it)."""
+    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    out = []
+    for line in lines:
+        pieces = split_at_seam(line, view)
+        out.append([[forward.transform(x, y) for x, y in piece.coords] for piece in pieces.geoms])
+    return out
+
+
+def projected_extent(view: View, crs: CRS, *, aspect: float) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) in ``crs`` covering the view's boundary, widened to ``aspect`` (w/h)."""
+    edge = box(view.west, view.south, view.east, view.north).exterior.segmentize(1.0)
+    xs, ys = zip(*project_points(list(edge.coords), crs, view))
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    width, height = x1 - x0, y1 - y0
+    if width / height < aspect:
+        grow = (height * aspect - width) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = (width / aspect - height) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    return x0, y0, x1, y1
+
+
+def country_label_points(
+    countries: gpd.GeoDataFrame, extent: tuple[float, float, float, float]
+) -> list[tuple[str, float, float]]:
+    """(iso_a2, x, y) of projected countries big enough in the extent to carry a name, largest first."""
+    x0, y0, x1, y1 = extent
+    frame = box(x0, y0, x1, y1)
+    rows: list[tuple[float, str, float, float]] = []
+    largest: dict[str, float] = {}
+    for iso, geom in zip(countries["iso_a2"], countries.geometry):
+        inside = geom.intersection(frame)
+        if inside.is_empty or not iso:
+            continue
+        share = inside.area / frame.area
+        if share > 0.004 and share > largest.get(iso, 0.0):
+            largest[iso] = share
+            point = inside.representative_point()
+            rows.append((share, iso, point.x, point.y))
+    best = [r for r in rows if largest[r[1]] == r[0]]
+    return [(iso, x, y) for _, iso, x, y in sorted(best, reverse=True)]
+
+
+def basemap_in_crs(view: View, crs: CRS) -> gpd.GeoDataFrame:
+    """Basemap clipped generously around the view (so the frame is filled) and projected.
+
+    Regional (azimuthal) views are clipped to at most 170 degrees of longitude around
+    their centre, far from the projection's antipode where shapes blow up.
+    """
+    lon, lat = view.centre
+    if view.is_world:
+        wide = View(lon - 179.9, -89.9, lon + 179.9, 89.9)
+    else:
+        half_x = min(2 * (view.east - view.west), 85.0)
+        half_y = min(2 * (view.north - view.south), 60.0)
+        mid_x = (view.west + view.east) / 2
+        wide = View(mid_x - half_x, max(lat - half_y, -89.0), mid_x + half_x, min(lat + half_y, 89.0))
+    countries = countries_in_view(wide)
+    countries["geometry"] = countries.geometry.segmentize(1.0)
+    return countries.to_crs(crs)
