@@ -143,8 +143,9 @@ def main() -> None:
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default="tipmap: trafficking routes", show_default=True, help="Title shown on the map.")
+@click.option("--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened.")
 @selection_options
-def render(output: str, title: str, **kwargs: Any) -> None:
+def render(output: str, title: str, offline: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
     \b
@@ -152,11 +153,12 @@ def render(output: str, title: str, **kwargs: Any) -> None:
       tipmap render -o atlas.html
       tipmap render -o mekong.html --country VN --country MM --exploitation forced_marriage
       tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
+      tipmap render -o field.html --offline --country MN
     """
     from maps.interactive import render_html
 
     selection = _selection(kwargs)
-    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"])
+    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"], offline=offline)
     click.echo(
         f"{output}: {len(drawn.corridors)} corridors, {len(drawn.hotspots)} hotspots, "
         f"{len(drawn.support)} support points, {len(drawn.sources)} sources (audience: {selection.audience})",
@@ -219,6 +221,110 @@ def plot(
         f"{len(report.labels)} labels ({len(report.dropped_labels)} left out to avoid overlaps); audience: {selection.audience}",
         err=True,
     )
+
+
+@main.command()
+@click.option("--near", metavar="PLACE", help="Base: an atlas place, a GeoNames town, or LAT,LON.")
+@click.option("--radius", metavar="DIST", help="With --near: e.g. 50km, 800m, 30mi.")
+@click.option("--along", metavar="CORRIDOR", help="A corridor id: sites along it.")
+@click.option("--buffer", metavar="DIST", help="With --along (default 25km).")
+@click.option("--country", "place_country", metavar="CC", help="Country of --near when the name is ambiguous.")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for outreach.csv, .md, .pdf and .html (created if missing).",
+)
+@click.option("--title", default=None, help="Title of the map and the printable page.")
+@click.option("--exploitation", multiple=True, type=click.Choice(EXPLOITATION), help="Only hotspots of this type (repeatable).")
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="public",
+    show_default=True,
+    help="Who the plan is for: public shows public records only.",
+)
+@click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
+)
+def outreach(
+    directory: str,
+    near: str | None,
+    radius: str | None,
+    along: str | None,
+    buffer: str | None,
+    place_country: str | None,
+    title: str | None,
+    exploitation: tuple[str, ...],
+    audience: str,
+    data_dir: str | None,
+) -> None:
+    """Plan outreach: hotspots and support points near a base or along a corridor.
+
+    Sites are ranked by intensity, then distance (geodesic); the visiting order is a
+    round trip from the base (nearest neighbour, improved by 2-opt). Writes a CSV, a
+    printable Markdown list, a PDF (map and table) and an HTML map with the area drawn.
+
+    \b
+    Examples:
+      tipmap outreach --near Ruili --radius 50km -o ruili/
+      tipmap outreach --near 22.34,103.84 --radius 80km -o sapa/
+      tipmap outreach --along vn-cn-mong-cai-dongxing --buffer 25km -o mongcai/ --audience internal
+    """
+    from maps.outreach import write_outreach
+    from routes.outreach_files import to_text
+    from routes.select import Selection
+
+    plan, written = write_outreach(
+        directory,
+        near=near,
+        radius=radius,
+        along=along,
+        buffer=buffer,
+        country=place_country,
+        selection=Selection(exploitation=exploitation, audience=audience),
+        data_dir=data_dir,
+        title=title,
+    )
+    click.echo(to_text(plan), nl=False)
+    click.echo(f"wrote {', '.join(written)} (audience: {audience})", err=True)
+
+
+@main.command()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(("geojson", "gpkg", "kml", "gpx", "csv", "odk")),
+    help="geojson (RFC 7946), gpkg (one layer per atlas layer), kml (folders and styles), gpx (waypoints and "
+    "routes), csv (lat/lon for points, WKT for lines), odk (site list: .csv or .geojson).",
+)
+@click.option("-o", "--output", required=True, metavar="FILE", help="File to write, or - for GeoJSON on stdout.")
+@selection_options
+def export(fmt: str, output: str, **kwargs: Any) -> None:
+    """Export the atlas for phones, GPS units, QGIS/QField and ODK/KoboToolbox.
+
+    \b
+    Examples:
+      tipmap export -f kml -o atlas.kml
+      tipmap export -f gpx -o mekong.gpx --country VN --country MM
+      tipmap export -f odk -o sites.csv --country MN
+      tipmap export -f geojson -o - | jq '.features | length'
+    """
+    from routes.atlas import load_atlas
+    from routes.export import export_atlas
+    from routes.select import is_empty, select
+
+    selection = _selection(kwargs)
+    atlas = select(load_atlas(kwargs["data_dir"]), selection)
+    if is_empty(atlas):
+        raise UsageProblem("the filters select nothing to export; loosen --corridor/--country/--exploitation/--since/--until")
+    counts = export_atlas(atlas, fmt, output, audience=selection.audience)
+    summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
+    click.echo(f"{'stdout' if output == '-' else output}: {summary} (audience: {selection.audience})", err=True)
 
 
 @main.command("list")

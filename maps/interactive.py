@@ -29,14 +29,23 @@ def build_map(
     title: str = "tipmap: trafficking routes",
     audience: str = "public",
     view: tuple[float, float, float, float] | None = None,
+    offline: bool = False,
 ) -> folium.Map:
     """A folium map of ``atlas`` (already selected) with every layer and a legend.
 
     The map opens on ``view`` (min lon, min lat, max lon, max lat) when given, else on
-    everything drawn.
+    everything drawn. ``offline`` draws the bundled Natural Earth countries instead of
+    web tiles (pass the page through :func:`maps.offline.inline_assets` too).
     """
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
-    folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
+    if offline:
+        from maps.offline import vector_basemap
+        from routes.cartography import web_basemap
+
+        countries = web_basemap(view or bounds(atlas)).to_json(drop_id=True, separators=(",", ":"))
+        vector_basemap(countries, land="#F4F3EF", border="#8C8C8C", sea="#DDE8F0").add_to(fmap)
+    else:
+        folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
     names = dict(zip(atlas.places["id"], atlas.places["name"]))
     _add_corridors(fmap, atlas, names)
     _add_places(fmap, atlas)
@@ -153,8 +162,12 @@ def render_html(
     selection: Selection = Selection(),
     title: str = "tipmap: trafficking routes",
     data_dir: str | Path | None = None,
+    offline: bool = False,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
+
+    ``offline`` makes one self-contained page: Leaflet and plugins inlined, Natural Earth
+    countries instead of web tiles; it opens with the network switched off.
 
     Raises
     ------
@@ -166,6 +179,12 @@ def render_html(
     atlas = select(load_atlas(data_dir), selection)
     if is_empty(atlas):
         raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
-    fmap = build_map(atlas, title=title, audience=selection.audience, view=selection.bbox)
-    write_atomically(output, lambda tmp: write_map(fmap, tmp))
+    fmap = build_map(atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline)
+    if offline:
+        from maps.offline import inline_assets
+
+        page = inline_assets(fmap.get_root().render())
+        write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    else:
+        write_atomically(output, lambda tmp: write_map(fmap, tmp))
     return atlas

@@ -88,18 +88,7 @@ def basemap() -> gpd.GeoDataFrame:
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:
     """Basemap polygons clipped to the view; pieces beyond 180 degrees shifted by a turn."""
-    world = basemap()
-    parts = []
-    for shift in (-360.0, 0.0, 360.0):
-        window = box(view.west - shift, view.south, view.east - shift, view.north)
-        window = window.intersection(box(-180, -90, 180, 90))
-        if window.is_empty:
-            continue
-        clipped = world[world.intersects(window)].copy()
-        clipped["geometry"] = clipped.geometry.intersection(window).map(lambda g, s=shift: translate(g, xoff=s))
-        parts.append(clipped[~clipped.geometry.is_empty])
-    frame = pd.concat(parts, ignore_index=True) if parts else world.iloc[:0]
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+    return _shifted(basemap(), view)
 
 
 def split_at_seam(line: LineString, view: View) -> MultiLineString:
@@ -216,3 +205,42 @@ def basemap_in_crs(view: View, crs: CRS) -> gpd.GeoDataFrame:
     countries = countries_in_view(wide)
     countries["geometry"] = countries.geometry.segmentize(1.0)
     return countries.to_crs(crs)
+
+
+def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_deg: float = 0.04) -> gpd.GeoDataFrame:
+    """Basemap for an offline web map: around ``bounds`` (lon/lat), simplified to inline in a page.
+
+    Where ``bounds`` run past the antimeridian (lines drawn with unwrapped longitudes),
+    the countries there are repeated a turn east or west so the line ends over land.
+    """
+    import shapely
+
+    world = basemap().copy()
+    world["geometry"] = shapely.set_precision(world.geometry.simplify(tolerance_deg, preserve_topology=True).values, 0.01)
+    world = world[~world.geometry.is_empty]
+    if bounds is None:
+        return world
+    west, south, east, north = bounds
+    pad = max(east - west, north - south, 10.0) * 0.75
+    if east - west + 2 * pad >= 300:
+        view = View(-180.0, -90.0, 180.0, 90.0)
+        extra = [View(180.0, -90.0, min(east + 20.0, 540.0), 90.0)] if east > 180 else []
+        extra += [View(max(west - 20.0, -540.0), -90.0, -180.0, 90.0)] if west < -180 else []
+        parts = [world] + [_shifted(world, v) for v in extra]
+        return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+    view = View(west - pad, max(south - pad, -90.0), east + pad, min(north + pad, 90.0))
+    return _shifted(world, view)
+
+
+def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
+    """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn."""
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):
+        window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
+        if window.is_empty or window.area == 0:
+            continue
+        clipped = world[world.intersects(window)].copy()
+        clipped["geometry"] = clipped.geometry.intersection(window).map(lambda g, s=shift: translate(g, xoff=s))
+        parts.append(clipped[~clipped.geometry.is_empty])
+    frame = pd.concat(parts, ignore_index=True) if parts else world.iloc[:0]
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")

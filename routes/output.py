@@ -30,7 +30,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
     existing file at ``path`` as it was.
     """
     target = check_writable(path)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(handle)
     tmp = Path(tmp_name)
     umask = os.umask(0)

@@ -1,0 +1,111 @@
+"""Make a folium page self-contained: inline Leaflet and its plugins, drop CDN assets.
+
+Leaflet 1.9.4 comes from the ``django-js-lib-leaflet`` package; the textpath and heat
+plugins are vendored in ``maps/assets``. folium's popups call jQuery's ``$(html)[0]``; a
+small stand-in replaces jQuery, and Bootstrap and Font Awesome (unused) are dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from importlib.resources import files
+
+from routes.errors import TipmapError
+
+#: Stand-in for the one jQuery call folium's popups make: $(`<div>...</div>`)[0].
+JQUERY_SHIM = """window.$ = window.jQuery = function (html) {
+  var t = document.createElement('template'); t.innerHTML = String(html).trim(); return [t.content.firstChild];
+};"""
+
+_SCRIPT = re.compile(r'<script[^>]*\bsrc="(?P<url>https?://[^"]+)"[^>]*>\s*</script>')
+_LINK = re.compile(r'<link[^>]*\bhref="(?P<url>https?://[^"]+)"[^>]*/?>')
+
+
+def _leaflet(name: str) -> str:
+    return files("js_lib_leaflet").joinpath("static", "js_lib_leaflet", name).read_text(encoding="utf-8")
+
+
+def _asset(name: str) -> str:
+    return files("maps").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _leaflet_css() -> str:
+    css = _leaflet("leaflet.css")
+    images = files("js_lib_leaflet").joinpath("static", "js_lib_leaflet", "images")
+
+    def data_uri(match: re.Match[str]) -> str:
+        data = base64.b64encode(images.joinpath(match[1]).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
+
+
+def _script(code: str) -> str:
+    return "<script>" + code.replace("</script", "<\\/script") + "</script>"
+
+
+def _replacement(url: str) -> str | None:
+    """What a CDN asset becomes offline: inline code, or '' when the page does not need it."""
+    if re.search(r"/leaflet@[\d.]+/dist/leaflet\.js$", url):
+        return _script(_leaflet("leaflet.js"))
+    if re.search(r"/leaflet@[\d.]+/dist/leaflet\.css$", url):
+        return "<style>" + _leaflet_css() + "</style>"
+    if url.endswith("leaflet.textpath.min.js"):
+        return _script(_asset("leaflet.textpath.js"))
+    if url.endswith("leaflet_heat.min.js"):
+        return _script(_asset("leaflet-heat.js"))
+    if "jquery" in url:
+        return _script(JQUERY_SHIM)
+    if any(k in url for k in ("bootstrap", "awesome", "fontawesome", "glyphicons")):
+        return ""
+    return None
+
+
+def inline_assets(html: str) -> str:
+    """``html`` with every CDN script and stylesheet inlined or removed.
+
+    Raises
+    ------
+    TipmapError
+        If the page needs an asset tipmap cannot provide offline.
+    """
+
+    def swap(match: re.Match[str]) -> str:
+        replacement = _replacement(match["url"])
+        if replacement is None:
+            raise TipmapError(f"cannot make the map offline: no local copy of {match['url']}")
+        return replacement
+
+    return _LINK.sub(swap, _SCRIPT.sub(swap, html))
+
+
+def vector_basemap(geojson: str, *, land: str, border: str, sea: str):
+    """A non-interactive Leaflet GeoJSON layer of country polygons, drawn under everything."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class VectorBasemap(MacroElement):
+        _template = Template(
+            """
+            {% macro header(this, kwargs) %}
+            <style>.leaflet-container { background: {{ this.sea }}; }</style>
+            {% endmacro %}
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.createPane('tipmapBasemap');
+            {{ this._parent.get_name() }}.getPane('tipmapBasemap').style.zIndex = 200;
+            L.geoJSON({{ this.data }}, {pane: 'tipmapBasemap', interactive: false,
+                style: {color: {{ this.border|tojson }}, weight: 0.6, fillColor: {{ this.land|tojson }}, fillOpacity: 1}}
+            ).addTo({{ this._parent.get_name() }});
+            {{ this._parent.get_name() }}.attributionControl.addAttribution('Basemap: Natural Earth (public domain)');
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._name = "VectorBasemap"
+            self.data = geojson.replace("</", "<\\/")
+            self.land, self.border, self.sea = land, border, sea
+
+    return VectorBasemap()

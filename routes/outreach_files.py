@@ -1,0 +1,103 @@
+"""Outreach plans as text: a terminal table, CSV and Markdown (a printable list)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from routes.outreach import OutreachPlan
+
+COLUMNS = (
+    "visit",
+    "rank",
+    "name",
+    "layer",
+    "kind",
+    "country",
+    "distance_km",
+    "intensity",
+    "precision",
+    "latitude",
+    "longitude",
+    "id",
+)
+
+
+def rows(plan: OutreachPlan) -> list[dict[str, object]]:
+    """One dict per site, in visiting order."""
+    out = []
+    for site in sorted(plan.sites, key=lambda s: s.visit):
+        out.append(
+            {
+                "visit": site.visit,
+                "rank": site.rank,
+                "name": site.name,
+                "layer": site.layer,
+                "kind": site.kind,
+                "country": site.country,
+                "distance_km": site.distance_km,
+                "intensity": "" if site.intensity is None else f"{site.intensity:g}",
+                "precision": site.precision,
+                "latitude": round(site.lat, 5),
+                "longitude": round(site.lon, 5),
+                "id": site.id,
+            }
+        )
+    return out
+
+
+def summary(plan: OutreachPlan) -> str:
+    """Two lines: the area and base, and the tour length."""
+    return (
+        f"Sites {plan.area_label}; base: {plan.base.describe()}\n"
+        f"{len(plan.sites)} sites; round trip from the base: {plan.tour_km:,.1f} km (geodesic, straight legs)"
+    )
+
+
+def to_text(plan: OutreachPlan) -> str:
+    """The plan as a terminal table, ranked list in visiting order."""
+    shown = ("visit", "rank", "name", "kind", "country", "distance_km", "intensity", "precision")
+    table = [[str(r[c]) for c in shown] for r in rows(plan)]
+    widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(shown)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(shown, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in table]
+    return summary(plan) + "\n\n" + "\n".join(lines) + "\n"
+
+
+def to_csv(plan: OutreachPlan) -> str:
+    """CSV, one site per row in visiting order; cells that a spreadsheet would run are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows(plan):
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def to_markdown(plan: OutreachPlan) -> str:
+    """A printable Markdown sheet: area, base, tour and the site table."""
+    head = [
+        "# Outreach plan",
+        "",
+        f"- Area: sites {_md(plan.area_label)}",
+        f"- Base: {_md(plan.base.describe())}",
+        f"- Round trip: {plan.tour_km:,.1f} km over {len(plan.legs_km)} legs (geodesic, straight lines)",
+        "",
+    ]  # noqa: E501
+    cols = ("visit", "rank", "name", "kind", "country", "distance_km", "intensity", "precision", "latitude", "longitude")
+    note = "Precision says what a point stands for: a site, or only the town, region or country the report names."
+    head += [note, ""]
+    table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    table += ["| " + " | ".join(_md(str(r[c])) for c in cols) + " |" for r in rows(plan)]
+    return "\n".join(head + table) + "\n"
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that spreadsheets will not evaluate as a formula (=, +, -, @ prefixes)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
