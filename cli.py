@@ -143,7 +143,9 @@ def main() -> None:
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--title", default="tipmap: trafficking routes", show_default=True, help="Title shown on the map.")
-@click.option("--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened.")
+@click.option(
+    "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
+)
 @selection_options
 def render(output: str, title: str, offline: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point, Polygon
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from routes.atlas import Atlas
 from routes.errors import UsageProblem
@@ -217,12 +218,19 @@ def corridor_buffer(line: LineString, buffer_km: float) -> Polygon:
         piece = LineString(coords[start : start + step + 1])
         mid = piece.interpolate(0.5, normalized=True)
         aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={mid.y} +lon_0={mid.x} +datum=WGS84 +units=m")
-        to_m = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True).transform
-        to_deg = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True).transform
-        ring = transform(to_deg, transform(to_m, piece).buffer(buffer_km * 1000.0, quad_segs=16))
-        parts.append(transform(lambda x, y, c=mid.x: ((np.asarray(x) - c + 180.0) % 360.0 - 180.0 + c, y), ring))
+        to_m = _coords_fn(Transformer.from_crs("EPSG:4326", aeqd, always_xy=True))
+        to_deg = _coords_fn(Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True))
+        ring = shapely.transform(shapely.transform(piece, to_m).buffer(buffer_km * 1000.0, quad_segs=16), to_deg)
+        parts.append(
+            shapely.transform(ring, lambda xy, c=mid.x: np.column_stack([(xy[:, 0] - c + 180.0) % 360.0 - 180.0 + c, xy[:, 1]]))
+        )
     area = unary_union(parts)
     return area if isinstance(area, Polygon) else area.convex_hull
+
+
+def _coords_fn(transformer: Transformer):
+    """A shapely.transform function (N x 2 array in, N x 2 array out) from a pyproj Transformer."""
+    return lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
 
 
 def in_area(plan: OutreachPlan, lon: float, lat: float) -> bool:

@@ -1,0 +1,144 @@
+"""The maps in a real browser: headless Chromium driven by Playwright.
+
+The offline page is opened with every network request blocked. The online page's CDN
+requests are answered from the same local copies (tests never touch the network) and its
+tile requests with a blank tile. In CI (CI set) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from maps.interactive import render_html
+from maps.offline import JQUERY_SHIM
+from routes.atlas import load_atlas
+from routes.select import select
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = (
+    pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__("playwright.sync_api").sync_api
+)
+if CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip("Chromium is not installed (Debian: chromium)", allow_module_level=True)
+
+BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+ATLAS = select(load_atlas())
+
+
+def _local(url: str) -> tuple[bytes, str] | None:
+    leaflet = files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
+    assets = files("maps").joinpath("assets")
+    if url.endswith("/dist/leaflet.js"):
+        return leaflet.joinpath("leaflet.js").read_bytes(), "application/javascript"
+    if url.endswith("/dist/leaflet.css"):
+        return leaflet.joinpath("leaflet.css").read_bytes(), "text/css"
+    if url.endswith("leaflet.textpath.min.js"):
+        return assets.joinpath("leaflet.textpath.js").read_bytes(), "application/javascript"
+    if url.endswith("leaflet_heat.min.js"):
+        return assets.joinpath("leaflet-heat.js").read_bytes(), "application/javascript"
+    if "jquery" in url:
+        return JQUERY_SHIM.encode(), "application/javascript"
+    if url.endswith(".css"):
+        return b"", "text/css"
+    if url.endswith(".js"):
+        return b"", "application/javascript"
+    if "/tile/" in url or url.endswith(".png"):
+        return BLANK_PNG, "image/png"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def open_page(browser, path: Path, *, offline: bool):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems: list[str] = []
+    requested: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith("file:") or url.startswith("data:"):
+            return route.continue_()
+        requested.append(url)
+        local = None if offline else _local(url)
+        if local is None:
+            return route.abort()
+        body, kind = local
+        return route.fulfill(status=200, body=body, content_type=kind)
+
+    page.route("**/*", handle)
+    page.goto(path.as_uri())
+    page.wait_for_function("typeof L === 'object' && document.querySelectorAll('.leaflet-interactive').length > 0")
+    return page, problems, requested
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    render_html(folder / "online.html")
+    render_html(folder / "offline.html", offline=True)
+    return folder
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "online"])
+def test_map_loads_draws_and_reports_no_error(browser, pages, offline):
+    page, problems, requested = open_page(browser, pages / ("offline.html" if offline else "online.html"), offline=offline)
+    try:
+        assert problems == []
+        if offline:
+            assert requested == []  # nothing even tried to reach the network
+        assert page.evaluate("L.version") in ("1.9.3", "1.9.4")
+        corridors = page.locator("path.leaflet-interactive[stroke-linecap]").count()
+        assert corridors >= len(ATLAS.corridors)
+        assert page.locator(".tipmap-hotspot").count() == len(ATLAS.hotspots)
+        assert page.locator(".tipmap-support").count() == len(ATLAS.support)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "online"])
+def test_toggling_a_layer_hides_its_features(browser, pages, offline):
+    page, _, _ = open_page(browser, pages / ("offline.html" if offline else "online.html"), offline=offline)
+    try:
+        casinos = int((ATLAS.hotspots["kind"] == "casino").sum())
+        before = page.locator(".tipmap-hotspot").count()
+        page.locator("label", has_text="Hotspots: Casino").locator("input").click()
+        assert page.locator(".tipmap-hotspot").count() == before - casinos
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "online"])
+def test_a_popup_opens_and_cites_its_report(browser, pages, offline):
+    page, problems, _ = open_page(browser, pages / ("offline.html" if offline else "online.html"), offline=offline)
+    try:
+        page.locator(".tipmap-hotspot").first.click(force=True)  # markers overlap at world zoom: any one will do
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Sources" in text and ".txt" in text and "\u201c" in text
+        assert problems == []
+    finally:
+        page.close()
