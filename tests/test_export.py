@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from cli import main
 
 # tiny atlas, public audience: 2 corridors, 1 hotspot (casino at 1E 0N), 4 places, 1 support (NGO at 2E 0N)
+KML = "http://www.opengis.net/kml/2.2"
 PUBLIC = {"corridors": 2, "hotspots": 1, "places": 4, "support": 1}
 
 
@@ -58,16 +59,16 @@ def test_geopackage_has_one_layer_per_atlas_layer(tmp_path, tiny_dir):
 
 def test_kml_has_folders_styles_and_citations(tmp_path, tiny_dir):
     out = export(tmp_path, tiny_dir, "kml", "atlas.kml")
-    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    ns = {"k": KML}
     doc = ET.parse(out).getroot()
-    folders = {f.findtext("k:name", namespaces=ns): len(f.findall("k:Placemark", ns)) for f in doc.iter("{%s}Folder" % ns["k"])}
+    folders = {f.findtext("k:name", namespaces=ns): len(f.findall("k:Placemark", ns)) for f in doc.iter(f"{{{KML}}}Folder")}
     assert folders == PUBLIC
-    styles = {s.get("id") for s in doc.iter("{%s}Style" % ns["k"])}
+    styles = {s.get("id") for s in doc.iter(f"{{{KML}}}Style")}
     assert {"corridor-forced_marriage", "hotspot", "support"} <= styles
-    bride = next(p for p in doc.iter("{%s}Placemark" % ns["k"]) if p.get("id") == "c-bride")
+    bride = next(p for p in doc.iter(f"{{{KML}}}Placemark") if p.get("id") == "c-bride")
     assert bride.findtext("k:styleUrl", namespaces=ns) == "#corridor-forced_marriage"
     assert bride.find(".//k:LineStyle", ns) is None and "Women are sold" in bride.findtext("k:description", namespaces=ns)
-    casino = next(p for p in doc.iter("{%s}Placemark" % ns["k"]) if p.get("id") == "h-casino")
+    casino = next(p for p in doc.iter(f"{{{KML}}}Placemark") if p.get("id") == "h-casino")
     assert casino.findtext(".//k:coordinates", namespaces=ns) == "1.000000,0.000000"  # lon,lat
     assert gdal_counts(out) == PUBLIC  # GDAL reads each folder as a layer
 

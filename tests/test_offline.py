@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from maps.offline import JQUERY_SHIM, inline_assets
 from maps.interactive import render_html
+from maps.offline import JQUERY_SHIM, inline_assets
 from routes.errors import TipmapError
 
 
