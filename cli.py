@@ -6,6 +6,7 @@ Heavy libraries (geopandas, folium) are imported inside the commands so that
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,14 @@ class TipmapGroup(click.Group):
             raise click.UsageError(str(err), ctx=ctx) from None
         except TipmapError as err:
             raise click.ClickException(str(err)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug, not bad input: still one line unless asked for the traceback
+            if os.environ.get("TIPMAP_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(err).__name__}: {err} (a tipmap bug; set TIPMAP_DEBUG=1 for the traceback and report it)"
+            ) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
@@ -115,6 +124,11 @@ def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--force: replace existing output files (they are never replaced otherwise)."""
+    return click.option("--force", is_flag=True, help="Replace output files that already exist.")(func)
+
+
 def _selection(kwargs: dict[str, Any]) -> Any:
     from routes.select import Selection
 
@@ -147,7 +161,8 @@ def main() -> None:
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
 @selection_options
-def render(output: str, title: str, offline: bool, **kwargs: Any) -> None:
+@force_option
+def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
     \b
@@ -160,12 +175,13 @@ def render(output: str, title: str, offline: bool, **kwargs: Any) -> None:
     from maps.interactive import render_html
 
     selection = _selection(kwargs)
-    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"], offline=offline)
+    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"], offline=offline, force=force)
     click.echo(
         f"{output}: {len(drawn.corridors)} corridors, {len(drawn.hotspots)} hotspots, "
-        f"{len(drawn.support)} support points, {len(drawn.sources)} sources (audience: {selection.audience})",
+        f"{len(drawn.support)} support points, {len(drawn.sources)} sources",
         err=True,
     )
+    click.echo(drawn.redaction.describe(), err=True)
 
 
 @main.command()
@@ -191,8 +207,17 @@ def render(output: str, title: str, offline: bool, **kwargs: Any) -> None:
     help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
 )
 @selection_options
+@force_option
 def plot(
-    output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, **kwargs: Any
+    output: str,
+    size: str,
+    dpi: int,
+    title: str,
+    subtitle: str | None,
+    labels: bool,
+    label_lang: str,
+    force: bool,
+    **kwargs: Any,
 ) -> None:
     """Draw a static map for a slide or print: PNG, SVG or PDF, offline.
 
@@ -215,14 +240,16 @@ def plot(
         labels=labels,
         label_lang=label_lang,
         data_dir=kwargs["data_dir"],
+        force=force,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(
         f"{output}: {report.corridors} corridors, {report.hotspots} hotspots, {report.support} support points; "
-        f"{len(report.labels)} labels ({len(report.dropped_labels)} left out to avoid overlaps); audience: {selection.audience}",
+        f"{len(report.labels)} labels ({len(report.dropped_labels)} left out to avoid overlaps)",
         err=True,
     )
+    click.echo(report.withheld, err=True)
 
 
 @main.command()
@@ -251,6 +278,7 @@ def plot(
 @click.option(
     "--data", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
 )
+@force_option
 def outreach(
     directory: str,
     near: str | None,
@@ -262,6 +290,7 @@ def outreach(
     exploitation: tuple[str, ...],
     audience: str,
     data_dir: str | None,
+    force: bool,
 ) -> None:
     """Plan outreach: hotspots and support points near a base or along a corridor.
 
@@ -289,9 +318,11 @@ def outreach(
         selection=Selection(exploitation=exploitation, audience=audience),
         data_dir=data_dir,
         title=title,
+        force=force,
     )
     click.echo(to_text(plan), nl=False)
-    click.echo(f"wrote {', '.join(written)} (audience: {audience})", err=True)
+    click.echo(f"wrote {', '.join(written)}", err=True)
+    click.echo(plan.withheld, err=True)
 
 
 @main.command()
@@ -306,7 +337,8 @@ def outreach(
 )
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write, or - for GeoJSON on stdout.")
 @selection_options
-def export(fmt: str, output: str, **kwargs: Any) -> None:
+@force_option
+def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     """Export the atlas for phones, GPS units, QGIS/QField and ODK/KoboToolbox.
 
     \b
@@ -324,9 +356,12 @@ def export(fmt: str, output: str, **kwargs: Any) -> None:
     atlas = select(load_atlas(kwargs["data_dir"]), selection)
     if is_empty(atlas):
         raise UsageProblem("the filters select nothing to export; loosen --corridor/--country/--exploitation/--since/--until")
-    counts = export_atlas(atlas, fmt, output, audience=selection.audience)
+    from routes.manifest import manifest
+
+    counts = export_atlas(atlas, fmt, output, audience=selection.audience, stamp=manifest(atlas, selection), force=force)
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
-    click.echo(f"{'stdout' if output == '-' else output}: {summary} (audience: {selection.audience})", err=True)
+    click.echo(f"{'stdout' if output == '-' else output}: {summary}", err=True)
+    click.echo(atlas.redaction.describe(), err=True)
 
 
 @main.command("list")

@@ -21,6 +21,7 @@ from routes.output import check_writable, write_atomically
 from routes.select import Selection, bounds, is_empty, place_roles, select
 
 TILES = "Esri.WorldGrayCanvas"
+TILE_HOST = "https://server.arcgisonline.com"
 
 
 def build_map(
@@ -30,6 +31,7 @@ def build_map(
     audience: str = "public",
     view: tuple[float, float, float, float] | None = None,
     offline: bool = False,
+    manifest: dict | None = None,
 ) -> folium.Map:
     """A folium map of ``atlas`` (already selected) with every layer and a legend.
 
@@ -56,6 +58,10 @@ def build_map(
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
     root.html.add_child(Element(legend.title_html(title)))
     root.html.add_child(Element(legend.legend_html(atlas, hotspot_kinds=kinds, audience=audience)))
+    if audience == "confidential":
+        root.html.add_child(Element(legend.confidential_banner()))
+    if manifest is not None:
+        root.header.add_child(Element(legend.manifest_meta(manifest)))
     box = view or bounds(atlas)
     if box is not None:
         west, south, east, north = box
@@ -163,11 +169,13 @@ def render_html(
     title: str = "tipmap: trafficking routes",
     data_dir: str | Path | None = None,
     offline: bool = False,
+    force: bool = False,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
 
-    ``offline`` makes one self-contained page: Leaflet and plugins inlined, Natural Earth
-    countries instead of web tiles; it opens with the network switched off.
+    Leaflet and its plugins are always inlined (a Content-Security-Policy lets only the
+    page's own scripts run); ``offline`` also draws Natural Earth countries instead of web
+    tiles, so the page opens with the network switched off.
 
     Raises
     ------
@@ -175,16 +183,26 @@ def render_html(
         For invalid data, an unknown filter value, an empty selection or an unwritable
         ``output``; no file is left behind.
     """
-    check_writable(output)
+    check_writable(output, force=force)
     atlas = select(load_atlas(data_dir), selection)
     if is_empty(atlas):
         raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
-    fmap = build_map(atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline)
-    if offline:
-        from maps.offline import inline_assets
+    from routes.manifest import manifest
 
-        page = inline_assets(fmap.get_root().render())
-        write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-    else:
-        write_atomically(output, lambda tmp: write_map(fmap, tmp))
+    stamp = manifest(atlas, selection)
+    fmap = build_map(atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline, manifest=stamp)
+    page = page_html(fmap, offline=offline)
+    write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
     return atlas
+
+
+def page_html(fmap: folium.Map, *, offline: bool) -> str:
+    """The map's page with every script inlined and a Content-Security-Policy.
+
+    Online pages fetch only web tiles (from the tile host the policy names); offline
+    pages fetch nothing.
+    """
+    from maps.offline import add_csp, inline_assets
+
+    host = None if offline else TILE_HOST
+    return add_csp(inline_assets(fmap.get_root().render()), image_host=host)

@@ -50,7 +50,9 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
         symbol = style.marker_svg("o", fill=style.SUPPORT_FILL, edge=style.SUPPORT_EDGE, size=14)
         parts.append(f"{symbol} Support organisation")
     documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
-    parts.append(f"<small>Audience: <b>{text(audience)}</b> · Sources: {text(', '.join(documents) or 'none')}</small>")
+    withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
+    parts.append(f"<small>{text(withheld[0].upper() + withheld[1:])}</small>")
+    parts.append(f"<small>Sources: {text(', '.join(documents) or 'none')}</small>")
     body = "<br>".join(parts)
     return (
         f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:300px;max-height:55vh;overflow:auto">{body}</div>'
@@ -60,3 +62,19 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
 def _entry(css: str, label: str) -> str:
     """A legend line: a box drawn with ``css`` and its escaped label."""
     return f'<span style="display:inline-block;vertical-align:middle;{css}"></span> {text(label)}'
+
+
+def confidential_banner() -> str:
+    """A red banner across the top: the page carries confidential records."""
+    return (
+        '<div id="tipmap-confidential" style="position:fixed;z-index:1001;top:0;left:0;right:0;background:#B00020;'
+        'color:#fff;font:bold 15px/1.6 sans-serif;text-align:center">CONFIDENTIAL: contains shelter, informant or victim '
+        "locations. Do not share.</div>"
+    )
+
+
+def manifest_meta(manifest: dict) -> str:
+    """The output's manifest as an escaped meta tag in the page head."""
+    import json
+
+    return f'<meta name="tipmap-manifest" content="{text(json.dumps(manifest, ensure_ascii=False, sort_keys=True))}">'

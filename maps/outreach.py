@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from maps import legend, popups, style
 from maps.escape import text
-from maps.interactive import TILES
+from maps.interactive import TILES, page_html
 from routes import cartography as carto
 from routes.atlas import Atlas
 from routes.outreach import OutreachPlan
@@ -27,7 +27,9 @@ def _number_icon(number: int, fill: str) -> folium.DivIcon:
     return folium.DivIcon(html=html, icon_size=(22, 22), icon_anchor=(11, 11), class_name="tipmap-visit")
 
 
-def outreach_map(plan: OutreachPlan, atlas: Atlas, *, title: str = "Outreach plan") -> folium.Map:
+def outreach_map(
+    plan: OutreachPlan, atlas: Atlas, *, title: str = "Outreach plan", manifest: dict | None = None, audience: str = "public"
+) -> folium.Map:
     """The search area, base, numbered sites and the round trip, on one map."""
     fmap = folium.Map(tiles=None, control_scale=True)
     folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
@@ -78,6 +80,10 @@ def outreach_map(plan: OutreachPlan, atlas: Atlas, *, title: str = "Outreach pla
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
     root.html.add_child(Element(legend.title_html(title)))
+    if audience == "confidential":
+        root.html.add_child(Element(legend.confidential_banner()))
+    if manifest is not None:
+        root.header.add_child(Element(legend.manifest_meta(manifest)))
     note = text(summary(plan)).replace("\n", "<br>") + f"<br><small>{text(PLAN_NOTE)}</small>"
     root.html.add_child(
         Element(f'<div id="tipmap-legend" style="{legend._BOX}bottom:30px;right:10px;max-width:360px">{note}</div>')
@@ -87,7 +93,7 @@ def outreach_map(plan: OutreachPlan, atlas: Atlas, *, title: str = "Outreach pla
     return fmap
 
 
-def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan") -> Figure:
+def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan", audience: str = "public") -> Figure:
     """A4 portrait page: map of the area on top, the site table below."""
     fig = Figure(figsize=(8.27, 11.69), dpi=150)
     FigureCanvasAgg(fig)
@@ -133,6 +139,18 @@ def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan") -> Figu
     table.auto_set_column_width(list(range(len(cols))))
     more = f" ({len(cells) - 24} more sites in the CSV)" if len(cells) > 24 else ""
     fig.text(0.05, 0.04, f"{PLAN_NOTE}{more}", fontsize=9, color="#333333")
+    if audience == "confidential":
+        fig.text(
+            0.95,
+            0.975,
+            "CONFIDENTIAL: do not share",
+            ha="right",
+            va="top",
+            fontsize=11,
+            fontweight="bold",
+            color="white",
+            bbox={"fc": "#B00020", "ec": "none", "pad": 3},
+        )
     fig.text(0.05, 0.02, "Basemap: Natural Earth (public domain) · distances geodesic (WGS84) · made with tipmap", fontsize=9)
     return fig
 
@@ -148,6 +166,7 @@ def write_outreach(
     selection=None,
     data_dir: str | None = None,
     title: str | None = None,
+    force: bool = False,
 ) -> tuple[OutreachPlan, list[str]]:
     """Plan outreach and write outreach.csv, .md, .pdf and .html into ``directory``.
 
@@ -159,7 +178,7 @@ def write_outreach(
     from routes.atlas import load_atlas
     from routes.errors import OutputError, UsageProblem
     from routes.lookup import resolve_place
-    from routes.output import write_atomically
+    from routes.output import check_writable, write_atomically
     from routes.outreach import parse_distance, plan_outreach
     from routes.outreach_files import to_csv, to_markdown
     from routes.select import Selection, select
@@ -175,17 +194,40 @@ def write_outreach(
         raise OutputError(f"{out}: exists and is not a directory")
     if not out.parent.is_dir():
         raise OutputError(f"{out}: directory '{out.parent}' does not exist")
-    atlas = select(load_atlas(data_dir), selection or Selection())
+    from routes.manifest import manifest, manifest_json
+
+    selection = selection or Selection()
+    atlas = select(load_atlas(data_dir), selection)
+    stamp = manifest_json(atlas, selection)
     base = resolve_place(near, atlas=atlas, country=country) if near else None
     plan = plan_outreach(atlas, base=base, radius_km=radius_km, corridor_id=along, buffer_km=buffer_km)
     title = title or f"Outreach: sites {plan.area_label}"
+    names = ("outreach.csv", "outreach.csv.manifest.json", "outreach.md", "outreach.pdf", "outreach.html")
+    if out.is_dir():
+        for name in names:
+            check_writable(out / name, force=force)
     out.mkdir(exist_ok=True)
     written = []
     for name, write in (
         ("outreach.csv", lambda p: p.write_text(to_csv(plan), encoding="utf-8")),
-        ("outreach.md", lambda p: p.write_text(to_markdown(plan), encoding="utf-8")),
-        ("outreach.pdf", lambda p: outreach_figure(plan, title=title).savefig(p, format="pdf")),
-        ("outreach.html", lambda p: outreach_map(plan, atlas, title=title).save(str(p))),
+        ("outreach.csv.manifest.json", lambda p: p.write_text(stamp, encoding="utf-8")),
+        ("outreach.md", lambda p: p.write_text(to_markdown(plan, stamp), encoding="utf-8")),
+        (
+            "outreach.pdf",
+            lambda p: outreach_figure(plan, title=title, audience=selection.audience).savefig(
+                p, format="pdf", metadata={"Title": title, "Creator": "tipmap", "Subject": stamp}
+            ),
+        ),
+        (
+            "outreach.html",
+            lambda p: p.write_text(
+                page_html(
+                    outreach_map(plan, atlas, title=title, manifest=manifest(atlas, selection), audience=selection.audience),
+                    offline=False,
+                ),
+                encoding="utf-8",
+            ),
+        ),
     ):
-        written.append(str(write_atomically(out / name, write)))
+        written.append(str(write_atomically(out / name, write, force=True)))
     return plan, written

@@ -23,6 +23,7 @@ from maps.labels import Placer
 from routes import cartography as carto
 from routes.atlas import Atlas, load_atlas
 from routes.errors import OutputError, SelectionError, UsageProblem
+from routes.manifest import manifest_json
 from routes.output import check_writable, write_atomically
 from routes.select import Selection, is_empty, place_roles, select
 from routes.tables import country_names
@@ -53,6 +54,7 @@ class PlotReport:
     crs: str = ""
     centre: tuple[float, float] = (0.0, 0.0)
     sources: list[str] = field(default_factory=list)
+    withheld: str = ""
 
 
 def parse_size(size: str, dpi: int) -> tuple[float, float]:
@@ -91,13 +93,14 @@ def render_static(
     labels: bool = True,
     label_lang: str = "en",
     data_dir: str | Path | None = None,
+    force: bool = False,
 ) -> PlotReport:
     """Load, select, draw and write a PNG/SVG/PDF atomically; return what was drawn."""
     fmt = output_format(output)
     inches = parse_size(size, dpi)
     if label_lang not in LABEL_LANGS:
         raise UsageProblem(f"--label-lang '{label_lang}' is not one of {', '.join(LABEL_LANGS)}")
-    check_writable(output)
+    check_writable(output, force=force)
     atlas = select(load_atlas(data_dir), selection)
     if is_empty(atlas):
         raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
@@ -113,7 +116,10 @@ def render_static(
         view_bounds=selection.bbox,
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
-        write_atomically(output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, title)))
+        stamp = manifest_json(atlas, selection)
+        write_atomically(
+            output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, stamp)), force=force
+        )
     return report
 
 
@@ -131,6 +137,7 @@ def plot_atlas(
 ) -> tuple[Figure, PlotReport]:
     """Draw ``atlas`` (already selected) on a new figure."""
     report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
+    report.withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
     fig = Figure(figsize=inches, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.012, 0.085, 0.735, 0.775))
@@ -466,15 +473,39 @@ def _draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, 
         ha="left",
         color="#333333",
     )
-    fig.text(0.988, 0.015, f"Audience: {audience}", fontsize=FONT["small"], ha="right", color="#333333")
+    withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
+    import textwrap
+
+    fig.text(
+        0.755,
+        0.09,
+        textwrap.fill(withheld[0].upper() + withheld[1:], 48),
+        fontsize=FONT["small"],
+        ha="left",
+        va="bottom",
+        color="#333333",
+    )
+    if audience == "confidential":
+        fig.text(
+            0.988,
+            0.982,
+            "CONFIDENTIAL: contains shelter, informant or victim locations. Do not share.",
+            ha="right",
+            va="top",
+            fontsize=FONT["legend"],
+            fontweight="bold",
+            color="white",
+            bbox={"fc": "#B00020", "ec": "none", "pad": 3},
+        )
 
 
-def _metadata(fmt: str, title: str) -> dict[str, str]:
+def _metadata(fmt: str, title: str, stamp: str) -> dict[str, str]:
+    """File metadata carrying the manifest (PNG text chunk, PDF subject, SVG description)."""
     if fmt == "png":
-        return {"Title": title, "Software": "tipmap"}
+        return {"Title": title, "Software": "tipmap", "Comment": stamp}
     if fmt == "pdf":
-        return {"Title": title, "Creator": "tipmap"}
-    return {"Title": title}
+        return {"Title": title, "Creator": "tipmap", "Subject": stamp}
+    return {"Title": title, "Description": stamp}
 
 
 warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)

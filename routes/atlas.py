@@ -6,8 +6,9 @@ files (``tipmap validate PATH``) loads the same way.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class Atlas:
     support: gpd.GeoDataFrame
     sources: pd.DataFrame
     origin: str
+    data_hash: str = ""
+    redaction: Any = field(default=None)  # routes.sensitivity.Redaction once selected
 
     def layer(self, name: str) -> pd.DataFrame:
         """The layer called ``name`` (one of ``routes.schema.LAYERS``)."""
@@ -72,7 +75,17 @@ def load_atlas(directory: str | os.PathLike[str] | Readable | None = None) -> At
     if problems:
         order = {fname: i for i, (fname, _) in enumerate(LAYER_FILES.values())}
         raise AtlasDataError(sorted(problems, key=lambda p: (order.get(p.file, 99), p.row or 0)))
-    return _build(tables, origin=str(root))
+    return replace(_build(tables, origin=str(root)), data_hash=_data_hash(root))
+
+
+def _data_hash(root: Readable) -> str:
+    """SHA-256 over the atlas files (name and bytes), so an output can be traced to its data."""
+    digest = hashlib.sha256()
+    for name, _ in LAYER_FILES.values():
+        resource = root.joinpath(name)
+        if resource.is_file():
+            digest.update(name.encode() + b"\0" + resource.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def validate_directory(directory: str | os.PathLike[str] | Readable) -> list[Problem]:

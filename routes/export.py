@@ -23,7 +23,7 @@ import pyogrio
 
 from routes.atlas import Atlas
 from routes.errors import OutputError, UsageProblem
-from routes.output import write_atomically
+from routes.output import check_writable, write_atomically
 from routes.outreach_files import safe_cell
 from routes.schema import LIST_SEP
 
@@ -67,8 +67,16 @@ def feature_layers(atlas: Atlas) -> dict[str, gpd.GeoDataFrame]:
     return out
 
 
-def export_atlas(atlas: Atlas, fmt: str, output: str, *, audience: str = "public") -> dict[str, int]:
-    """Write the atlas as ``fmt`` to ``output`` ('-' = GeoJSON on stdout); return features per layer."""
+def export_atlas(
+    atlas: Atlas, fmt: str, output: str, *, audience: str = "public", stamp: dict | None = None, force: bool = False
+) -> dict[str, int]:
+    """Write the atlas as ``fmt`` to ``output`` ('-' = GeoJSON on stdout); return features per layer.
+
+    ``stamp`` (the manifest) goes into the file: a ``tipmap`` member in GeoJSON, dataset
+    metadata in GeoPackage, ExtendedData in KML, the metadata description in GPX, and a
+    ``FILE.manifest.json`` beside a CSV.
+    """
+    stamp = stamp or {"audience": audience}
     if fmt not in FORMATS:
         raise UsageProblem(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if output == "-":
@@ -82,11 +90,17 @@ def export_atlas(atlas: Atlas, fmt: str, output: str, *, audience: str = "public
     if output == "-":
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "out.geojson"
-            writer(layers, path, audience=audience)
+            writer(layers, path, audience=audience, stamp=stamp)
             with open(path, encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, sys.stdout)
     else:
-        write_atomically(output, lambda tmp: writer(layers, tmp, audience=audience))
+        check_writable(output, force=force)
+        if fmt == "csv" or (fmt == "odk" and output.lower().endswith(".csv")):
+            check_writable(output + ".manifest.json", force=force)
+        write_atomically(output, lambda tmp: writer(layers, tmp, audience=audience, stamp=stamp), force=force)
+        if fmt == "csv" or (fmt == "odk" and output.lower().endswith(".csv")):
+            sidecar = json.dumps(stamp, ensure_ascii=False, indent=1, sort_keys=True)
+            write_atomically(output + ".manifest.json", lambda tmp: tmp.write_text(sidecar, encoding="utf-8"), force=True)
     if fmt in ("odk", "gpx"):  # GPX: hotspots and support as waypoints, corridors as routes
         kept = ("hotspots", "support") if fmt == "odk" else ("corridors", "hotspots", "support")
         counts = {layer: counts[layer] for layer in kept}
@@ -122,7 +136,7 @@ def _wrap(xy):
     return xy
 
 
-def _geojson(layers, path: Path, *, audience: str) -> None:
+def _geojson(layers, path: Path, *, audience: str, stamp: dict) -> None:
     frame = _normalised(_all_features(layers))
     pyogrio.write_dataframe(
         frame,
@@ -131,15 +145,24 @@ def _geojson(layers, path: Path, *, audience: str) -> None:
         layer="tipmap",
         layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(PRECISION), "WRITE_NAME": "NO"},
     )
+    _add_member(path, stamp)
 
 
-def _gpkg(layers, path: Path, *, audience: str) -> None:
+def _add_member(path: Path, stamp: dict) -> None:
+    """Add the manifest as a foreign member ``tipmap`` (RFC 7946 section 6.1)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tipmap"] = stamp
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _gpkg(layers, path: Path, *, audience: str, stamp: dict) -> None:
     os.unlink(path)  # GDAL creates the database itself
     for index, (name, frame) in enumerate(layers.items()):
-        pyogrio.write_dataframe(_normalised(frame), path, driver="GPKG", layer=name, append=index > 0)
+        extra = {"dataset_metadata": {"TIPMAP_MANIFEST": json.dumps(stamp, sort_keys=True)}} if index == 0 else {}
+        pyogrio.write_dataframe(_normalised(frame), path, driver="GPKG", layer=name, append=index > 0, **extra)
 
 
-def _csv(layers, path: Path, *, audience: str) -> None:
+def _csv(layers, path: Path, *, audience: str, stamp: dict) -> None:
     rows = []
     for frame in layers.values():
         for _, rec in _normalised(frame).iterrows():
@@ -153,7 +176,7 @@ def _csv(layers, path: Path, *, audience: str) -> None:
     pyogrio.write_dataframe(frame, path, driver="CSV", layer="tipmap")
 
 
-def _odk(layers, path: Path, *, audience: str) -> None:
+def _odk(layers, path: Path, *, audience: str, stamp: dict) -> None:
     """Site list for ODK Collect / KoboToolbox ``select_one_from_file``: name+label (CSV) or id+title (GeoJSON)."""
     sites = [f for f in (layers["hotspots"], layers["support"]) if len(f)]
     frame = pd.concat(sites, ignore_index=True) if sites else layers["hotspots"]
@@ -179,7 +202,8 @@ def _odk(layers, path: Path, *, audience: str) -> None:
             }
             for r in records
         ]
-        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+        collection = {"type": "FeatureCollection", "features": features, "tipmap": stamp}
+        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     else:
         pd.DataFrame([{k: safe_cell(v) for k, v in r.items()} for r in records]).to_csv(path, index=False)
 
@@ -195,14 +219,17 @@ def _kml_colour(hex_colour: str, alpha: str = "ff") -> str:
     return f"{alpha}{b}{g}{r}".lower()
 
 
-def _kml(layers, path: Path, *, audience: str) -> None:
+def _kml(layers, path: Path, *, audience: str, stamp: dict) -> None:
     from maps import style  # one style for map, slide and field file
 
     ET.register_namespace("", KML_NS)
     root = ET.Element(f"{{{KML_NS}}}kml")
     doc = ET.SubElement(root, "Document")
     ET.SubElement(doc, "name").text = "tipmap atlas"
-    ET.SubElement(doc, "description").text = f"Audience: {audience}. Made with tipmap; every feature cites its report."
+    banner = "CONFIDENTIAL: do not share. " if audience == "confidential" else ""
+    ET.SubElement(doc, "description").text = f"{banner}Audience: {audience}. Made with tipmap; every feature cites its report."
+    data = ET.SubElement(ET.SubElement(doc, "ExtendedData"), "Data", name="tipmap_manifest")
+    ET.SubElement(data, "value").text = json.dumps(stamp, ensure_ascii=False, sort_keys=True)
     for key, swatch in style.EXPLOITATION.items():
         st = ET.SubElement(doc, "Style", id=f"corridor-{key}")
         line = ET.SubElement(st, "LineStyle")
@@ -256,11 +283,14 @@ def _kml_description(rec) -> str:
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 
 
-def _gpx(layers, path: Path, *, audience: str) -> None:
+def _gpx(layers, path: Path, *, audience: str, stamp: dict) -> None:
     ET.register_namespace("", GPX_NS)
     root = ET.Element(f"{{{GPX_NS}}}gpx", version="1.1", creator="tipmap")
     meta = ET.SubElement(root, f"{{{GPX_NS}}}metadata")
-    ET.SubElement(meta, f"{{{GPX_NS}}}desc").text = f"tipmap atlas; audience: {audience}"
+    banner = "CONFIDENTIAL: do not share. " if audience == "confidential" else ""
+    ET.SubElement(meta, f"{{{GPX_NS}}}desc").text = f"{banner}tipmap atlas; audience: {audience}; manifest: " + json.dumps(
+        stamp, ensure_ascii=False, sort_keys=True
+    )
     for name in ("hotspots", "support"):
         for _, rec in layers[name].iterrows():
             wpt = ET.SubElement(

@@ -10,8 +10,11 @@ from pathlib import Path
 from routes.errors import OutputError, TipmapError
 
 
-def check_writable(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a Path, after checking its directory exists and is writable."""
+def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """``path`` as a Path, after checking its directory exists and is writable.
+
+    An existing file is replaced only with ``force`` (the CLI's ``--force``).
+    """
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
@@ -20,16 +23,18 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
         raise OutputError(f"{target}: directory '{parent}' is not writable")
     if target.is_dir():
         raise OutputError(f"{target}: is a directory")
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists; use --force to replace it")
     return target
 
 
-def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None], *, force: bool = False) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
 
     An exception (or Ctrl-C) inside ``write`` leaves no partial file and keeps any
     existing file at ``path`` as it was.
     """
-    target = check_writable(path)
+    target = check_writable(path, force=force)
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(handle)
     tmp = Path(tmp_name)

@@ -55,6 +55,7 @@ class OutreachPlan:
     tour_km: float
     legs_km: tuple[float, ...]
     corridor_id: str | None = None
+    withheld: str = ""
 
 
 def parse_distance(text: str, *, option: str) -> float:
@@ -104,7 +105,9 @@ def plan_outreach(
     order, legs = visiting_order([(base.lon, base.lat)] + [(s.lon, s.lat) for s in sites])
     visit_of = {sites[i - 1].id: n for n, i in enumerate(order[1:-1], start=1)}
     sites = [Site(**{**s.__dict__, "visit": visit_of[s.id]}) for s in sites]
-    return OutreachPlan(base, label, area, tuple(sites), round(sum(legs), 1), tuple(round(k, 1) for k in legs), corridor_id)
+    withheld = atlas.redaction.describe() if atlas.redaction is not None else ""
+    legs_km = tuple(round(k, 1) for k in legs)
+    return OutreachPlan(base, label, area, tuple(sites), round(sum(legs), 1), legs_km, corridor_id, withheld)
 
 
 def _place_name(atlas: Atlas, place_id: str) -> str:

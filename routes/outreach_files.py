@@ -47,10 +47,11 @@ def rows(plan: OutreachPlan) -> list[dict[str, object]]:
 
 
 def summary(plan: OutreachPlan) -> str:
-    """Two lines: the area and base, and the tour length."""
+    """Three lines: the area and base, the tour length, and what the audience withheld."""
     return (
         f"Sites {plan.area_label}; base: {plan.base.describe()}\n"
-        f"{len(plan.sites)} sites; round trip from the base: {plan.tour_km:,.1f} km (geodesic, straight legs)"
+        f"{len(plan.sites)} sites; round trip from the base: {plan.tour_km:,.1f} km (geodesic, straight legs)\n"
+        f"{plan.withheld}"
     )
 
 
@@ -74,7 +75,7 @@ def to_csv(plan: OutreachPlan) -> str:
     return buffer.getvalue()
 
 
-def to_markdown(plan: OutreachPlan) -> str:
+def to_markdown(plan: OutreachPlan, stamp: str = "") -> str:
     """A printable Markdown sheet: area, base, tour and the site table."""
     head = [
         "# Outreach plan",
@@ -82,14 +83,17 @@ def to_markdown(plan: OutreachPlan) -> str:
         f"- Area: sites {_md(plan.area_label)}",
         f"- Base: {_md(plan.base.describe())}",
         f"- Round trip: {plan.tour_km:,.1f} km over {len(plan.legs_km)} legs (geodesic, straight lines)",
+        f"- {_md(plan.withheld)}",
         "",
-    ]  # noqa: E501
+    ]
     cols = ("visit", "rank", "name", "kind", "country", "distance_km", "intensity", "precision", "latitude", "longitude")
     note = "Precision says what a point stands for: a site, or only the town, region or country the report names."
     head += [note, ""]
     table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     table += ["| " + " | ".join(_md(str(r[c])) for c in cols) + " |" for r in rows(plan)]
-    return "\n".join(head + table) + "\n"
+    confidential = ["**CONFIDENTIAL: do not share.**", ""] if '"stamp": "CONFIDENTIAL"' in stamp else []
+    trace = ["", f"<!-- tipmap manifest: {stamp.replace('--', '- -')} -->"] if stamp else []
+    return "\n".join(confidential + head + table + trace) + "\n"
 
 
 def safe_cell(value: object) -> object:

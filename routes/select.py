@@ -11,16 +11,9 @@ from shapely.geometry import box
 
 from routes.atlas import Atlas
 from routes.errors import SelectionError
-from routes.schema import EXPLOITATION, ROLES, SENSITIVITY
+from routes.schema import EXPLOITATION, ROLES
+from routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
 from routes.tables import country_codes
-
-#: Which sensitivity levels each audience may see (issue: public is the default).
-AUDIENCE_LEVELS: dict[str, tuple[str, ...]] = {
-    "public": ("public",),
-    "internal": ("public", "restricted"),
-    "confidential": SENSITIVITY,
-}
-
 
 #: First year of the period assumed for records that the reports do not date.
 UNDATED_FROM = 2000
@@ -40,10 +33,12 @@ class Selection:
 
 
 def select(atlas: Atlas, selection: Selection = Selection()) -> Atlas:
-    """The part of ``atlas`` that matches ``selection``.
+    """The part of ``atlas`` that matches ``selection``, as its audience may see it.
 
     Corridors, hotspots and support points are filtered; places are reduced to those the
-    kept corridors, hotspots and support points use; sources to those they cite.
+    kept corridors, hotspots and support points use; sources to those they cite. The
+    audience then removes confidential records and, for the public, generalises
+    restricted ones (:mod:`routes.sensitivity`); the result carries a ``redaction`` summary.
 
     Raises
     ------
@@ -52,15 +47,34 @@ def select(atlas: Atlas, selection: Selection = Selection()) -> Atlas:
         or the period or bounding box is impossible.
     """
     _check(atlas, selection)
-    corridors = atlas.corridors[_keep(atlas.corridors, selection, country_column="countries")]
-    on_route = {p for ws in corridors["waypoints"] for p in ws}
-    hotspots = _located(atlas.hotspots, selection, on_route, thematic=True)
-    support = _located(atlas.support, selection, on_route, thematic=False)
-    used = {p for ws in corridors["waypoints"] for p in ws} | set(hotspots["place"]) | set(support["place"])
+    everything = _filtered(atlas, replace(selection, audience="confidential"))
+    kept = _filtered(atlas, selection)
+    removed = {layer: len(everything[layer]) - len(kept[layer]) for layer in ("corridors", "hotspots", "support")}
+    generalised = {"corridors": 0, "hotspots": 0, "support": 0}
+    if selection.audience == "public":
+        lonlat = {pid: (g.x, g.y) for pid, g in zip(atlas.places["id"], atlas.places.geometry)}
+        kept["corridors"], generalised["corridors"] = generalise_corridors(kept["corridors"], lonlat)
+        kept["hotspots"], generalised["hotspots"] = generalise_points(kept["hotspots"])
+        kept["support"], generalised["support"] = generalise_points(kept["support"])
+    corridors, hotspots, support = kept["corridors"], kept["hotspots"], kept["support"]
+    used = {p for ws in corridors["waypoints"] for p in ws} | set(hotspots["place"].dropna()) | set(support["place"].dropna())
     places = atlas.places[atlas.places["id"].isin(used)]
     cited = {s for frame in (corridors, hotspots, support) for ids in frame["sources"] for s in ids}
     sources = atlas.sources[atlas.sources.index.isin(cited)]
-    return replace(atlas, places=places, corridors=corridors, hotspots=hotspots, support=support, sources=sources)
+    redaction = Redaction(selection.audience, removed, generalised)
+    return replace(
+        atlas, places=places, corridors=corridors, hotspots=hotspots, support=support, sources=sources, redaction=redaction
+    )
+
+
+def _filtered(atlas: Atlas, selection: Selection) -> dict[str, gpd.GeoDataFrame]:
+    corridors = atlas.corridors[_keep(atlas.corridors, selection, country_column="countries")]
+    on_route = {p for ws in corridors["waypoints"] for p in ws}
+    return {
+        "corridors": corridors,
+        "hotspots": _located(atlas.hotspots, selection, on_route, thematic=True),
+        "support": _located(atlas.support, selection, on_route, thematic=False),
+    }
 
 
 def _located(frame: gpd.GeoDataFrame, s: Selection, on_route: set[str], *, thematic: bool) -> gpd.GeoDataFrame:
@@ -99,7 +113,7 @@ def _check(atlas: Atlas, selection: Selection) -> None:
     _known("corridor id", selection.corridors, set(atlas.corridors["id"]))
     _known("country code", selection.countries, country_codes())
     _known("exploitation type", selection.exploitation, set(EXPLOITATION))
-    _known("audience", (selection.audience,), set(AUDIENCE_LEVELS))
+    _known("audience", (selection.audience,), set(AUDIENCES))
     if selection.since is not None and selection.until is not None and selection.since > selection.until:
         raise SelectionError(f"--since {selection.since} is after --until {selection.until}")
     if selection.bbox is not None:
@@ -116,7 +130,7 @@ def _known(what: str, values: Iterable[str], known: set[str] | frozenset[str]) -
 
 
 def _keep(frame: gpd.GeoDataFrame, s: Selection, *, country_column: str, thematic: bool = True) -> pd.Series:
-    keep = frame["sensitivity"].isin(AUDIENCE_LEVELS[s.audience])
+    keep = frame["sensitivity"].isin(VISIBLE[s.audience])
     if s.corridors and "waypoints" in frame:
         keep &= frame["id"].isin(s.corridors)
     if s.countries:

@@ -25,7 +25,8 @@ def test_render_writes_one_html_map(runner, tmp_path, tiny_dir):
     out = tmp_path / "map.html"
     result = runner.invoke(main, ["render", "-o", str(out), "--data", str(tiny_dir), "--title", "T"])
     assert result.exit_code == 0, result.output
-    assert "2 corridors, 1 hotspots, 1 support points" in result.stderr
+    assert "2 corridors, 2 hotspots, 1 support points" in result.stderr
+    assert "audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in result.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -90,7 +91,7 @@ def test_render_with_invalid_data_exits_1_and_keeps_the_old_file(runner, tmp_pat
     bad = write_atlas(tmp_path / "bad", tiny_tables)
     out = tmp_path / "map.html"
     out.write_text("previous map")
-    result = runner.invoke(main, ["render", "-o", str(out), "--data", str(bad)])
+    result = runner.invoke(main, ["render", "-o", str(out), "--data", str(bad), "--force"])
     assert result.exit_code == 1
     assert result.stderr == "Error: places.csv, row 2, field 'lat': 95.0 is outside [-90, 90]\n"
     assert out.read_text() == "previous map"

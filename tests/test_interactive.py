@@ -42,7 +42,7 @@ def test_corridors_are_drawn_with_direction_colour_and_width(html):
 
 
 def test_heat_layer_is_weighted_by_intensity(html):
-    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\]\]", html)
+    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\], \[", html)  # the casino, intensity 4
 
 
 def test_popup_cites_the_report(html):
@@ -65,7 +65,7 @@ def test_legend_lists_only_what_is_drawn_and_the_audience(html):
     legend = html[html.index('id="tipmap-legend"') :]
     assert "Forced marriage" in legend and "Casino" in legend
     assert "Mining site" not in legend and "Organ removal" not in legend
-    assert "Audience: <b>public</b>" in legend
+    assert "Audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in legend
     assert "one.txt" in legend
 
 
@@ -73,7 +73,8 @@ def test_title_is_shown(html):
     assert "Tiny map" in html and "<title>Tiny map</title>" in html
 
 
-def test_map_fits_the_selection(html):
+def test_map_fits_the_selection(tiny_atlas):
+    html = build_map(select(tiny_atlas, Selection(audience="internal")), title="t").get_root().render()
     assert re.search(r"fitBounds\(\s*\[\[0\.0, 0\.0\], \[1\.0, 2\.0\]\]", html)
 
 

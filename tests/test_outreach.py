@@ -114,7 +114,13 @@ def test_outreach_command_writes_every_file(tmp_path):
         main, ["outreach", "--near", "Hanoi", "--radius", "200km", "-o", str(out), "--audience", "internal"]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["outreach.csv", "outreach.html", "outreach.md", "outreach.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "outreach.csv",
+        "outreach.csv.manifest.json",
+        "outreach.html",
+        "outreach.md",
+        "outreach.pdf",
+    ]
     rows = list(csv.DictReader(io.StringIO((out / "outreach.csv").read_text())))
     assert rows[0]["name"] and float(rows[0]["latitude"]) == pytest.approx(21.0, abs=1.5)
     assert "Lang Son–Pingxiang border crossing" in result.stdout and "round trip" in result.stdout

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import pandas as pd
+
 from routes.errors import SelectionError
+from routes.geodesy import distance_km
 from routes.select import Selection, bounds, is_empty, place_roles, select
 
 
@@ -14,24 +17,46 @@ def ids(frame):
 
 def test_public_is_the_default_audience(tiny_atlas):
     chosen = select(tiny_atlas)
-    assert ids(chosen.hotspots) == ["h-casino"]  # the restricted venue is withheld
     assert ids(chosen.support) == ["o-ngo"]  # the confidential shelter is withheld
+    assert chosen.redaction.removed == {"corridors": 0, "hotspots": 0, "support": 1}
+    assert chosen.redaction.generalised == {"corridors": 0, "hotspots": 1, "support": 0}
+    assert chosen.redaction.describe() == (
+        "audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots"
+    )
 
 
-@pytest.mark.parametrize(
-    ("audience", "hotspots", "support"),
-    [("internal", ["h-casino", "h-venue"], ["o-ngo"]), ("confidential", ["h-casino", "h-venue"], ["o-ngo", "o-shelter"])],
-)
-def test_audiences(tiny_atlas, audience, hotspots, support):
-    chosen = select(tiny_atlas, Selection(audience=audience))
-    assert (ids(chosen.hotspots), ids(chosen.support)) == (hotspots, support)
+def test_public_generalises_restricted_points_to_a_10_km_cell(tiny_atlas):
+    venue = select(tiny_atlas).hotspots.set_index("id").loc["h-venue"]
+    assert venue["name"] == "Entertainment district (location generalised)" and pd.isna(venue["place"])
+    km = distance_km((venue.geometry.x, venue.geometry.y), (2.0, 0.0))
+    assert 0.0 < km < 15.0  # moved, but stays in its ~11 km cell
+    again = select(tiny_atlas).hotspots.set_index("id").loc["h-venue"]
+    assert again.geometry.equals(venue.geometry)  # the same point every time: nothing to average
+    exact = select(tiny_atlas, Selection(audience="internal")).hotspots.set_index("id").loc["h-venue"]
+    assert (exact.geometry.x, exact.geometry.y, exact["name"]) == (2.0, 0.0, "Exact venue")
+
+
+def test_public_reduces_restricted_corridors_to_their_end_towns(tmp_path, tiny_tables):
+    from conftest import HEADERS, write_atlas
+
+    from routes.atlas import load_atlas
+
+    tiny_tables["corridors.csv"][0][HEADERS["corridors.csv"].index("sensitivity")] = "restricted"
+    atlas = load_atlas(write_atlas(tmp_path / "r", tiny_tables))
+    bride = select(atlas).corridors.set_index("id").loc["c-bride"]
+    assert bride["waypoints"] == ("a-src", "a-dst") and "end towns only" in bride["routing"]
+    assert select(atlas, Selection(audience="internal")).corridors.set_index("id").loc["c-bride"]["waypoints"] == (
+        "a-src",
+        "a-mid",
+        "a-dst",
+    )
 
 
 def test_country_filter_keeps_corridors_through_the_country(tiny_atlas):
     chosen = select(tiny_atlas, Selection(countries=("MM",)))
     assert ids(chosen.corridors) == ["c-bride"]
-    # the casino is in CN but lies on the selected corridor's border crossing
-    assert ids(chosen.hotspots) == ["h-casino"]
+    # the casino and the venue are in CN but lie on the selected corridor
+    assert ids(chosen.hotspots) == ["h-casino", "h-venue"]
     assert ids(chosen.places) == ["a-dst", "a-mid", "a-src"]
 
 
@@ -99,6 +124,6 @@ def test_place_roles(tiny_atlas):
 
 
 def test_empty_selection_and_bounds(tiny_atlas):
-    assert bounds(select(tiny_atlas)) == (0.0, 0.0, 2.0, 1.0)
+    assert bounds(select(tiny_atlas, Selection(audience="internal"))) == (0.0, 0.0, 2.0, 1.0)
     nothing = select(tiny_atlas, Selection(countries=("TH",)))
     assert is_empty(nothing) and bounds(nothing) is None

@@ -1,0 +1,46 @@
+"""The manifest every output carries: tool version, data hash, filters, audience, withheld.
+
+With it, any map in circulation can be traced back to exactly what produced it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+from routes.atlas import Atlas
+from routes.select import Selection
+
+
+def tool_version() -> str:
+    """The installed tipmap version."""
+    try:
+        return metadata.version("tipmap")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def manifest(atlas: Atlas, selection: Selection) -> dict[str, Any]:
+    """What produced an output: tool, data hash, filters and what the audience withheld."""
+    filters = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items() if v not in ((), None)}
+    redaction = atlas.redaction
+    return {
+        "tool": "tipmap",
+        "version": tool_version(),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "data_sha256": atlas.data_hash,
+        "filters": filters,
+        "audience": selection.audience,
+        "withheld": {"removed_confidential": redaction.removed, "generalised_restricted": redaction.generalised}
+        if redaction
+        else {},
+        "stamp": "CONFIDENTIAL" if selection.audience == "confidential" else "",
+    }
+
+
+def manifest_json(atlas: Atlas, selection: Selection) -> str:
+    """The manifest as one line of JSON."""
+    return json.dumps(manifest(atlas, selection), ensure_ascii=False, sort_keys=True)
