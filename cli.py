@@ -112,7 +112,7 @@ def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Who the output is for: public shows public records only.",
         ),
         click.option(
-            "--data",
+            "--atlas",
             "data_dir",
             type=click.Path(file_okay=False),
             metavar="DIR",
@@ -160,9 +160,27 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(dir_okay=True),
+    metavar="FILE",
+    help="Your own data beside the atlas: points (CSV with lat/lon, GeoJSON, GPKG, KML, GeoParquet) as hexagons, "
+    "or CTDC-style case tables as country-to-country flows (repeatable).",
+)
+@click.option(
+    "--data-sensitivity",
+    type=click.Choice(("public", "restricted", "confidential")),
+    default="restricted",
+    show_default=True,
+    help="Sensitivity of --data (restricted: public maps show only ~10 km cells).",
+)
 @selection_options
 @force_option
-def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
+def render(
+    output: str, title: str, offline: bool, data_files: tuple[str, ...], data_sensitivity: str, force: bool, **kwargs: Any
+) -> None:
     """Draw the atlas as one interactive HTML map.
 
     \b
@@ -175,7 +193,20 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     from maps.interactive import render_html
 
     selection = _selection(kwargs)
-    drawn = render_html(output, selection=selection, title=title, data_dir=kwargs["data_dir"], offline=offline, force=force)
+    reports: list = []
+    drawn = render_html(
+        output,
+        selection=selection,
+        title=title,
+        data_dir=kwargs["data_dir"],
+        offline=offline,
+        force=force,
+        data=data_files,
+        data_sensitivity=data_sensitivity,
+        reports=reports,
+    )
+    for report in reports:
+        click.echo(report.describe(), err=True)
     click.echo(
         f"{output}: {len(drawn.corridors)} corridors, {len(drawn.hotspots)} hotspots, "
         f"{len(drawn.support)} support points, {len(drawn.sources)} sources",
@@ -276,7 +307,7 @@ def plot(
     help="Who the plan is for: public shows public records only.",
 )
 @click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
+    "--atlas", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
 )
 @force_option
 def outreach(
@@ -362,6 +393,109 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
     click.echo(f"{'stdout' if output == '-' else output}: {summary}", err=True)
     click.echo(atlas.redaction.describe(), err=True)
+
+
+@main.command()
+@click.argument("source", metavar="INPUT")
+@click.option("-o", "--output", required=True, metavar="FILE", help="map.html, or cells.gpkg / .geojson / .parquet.")
+@click.option("--resolution", type=int, default=None, help="H3 resolution 0-11 (default: chosen from the extent).")
+@click.option("--weight", default=None, metavar="COLUMN", help="Sum this column instead of counting points.")
+@click.option("--by", default=None, metavar="COLUMN", help="One layer per value of this column (e.g. exploitation type).")
+@click.option("--lat", default=None, metavar="COLUMN", help="Latitude column (default: detected).")
+@click.option("--lon", default=None, metavar="COLUMN", help="Longitude column (default: detected).")
+@click.option("--place", default=None, metavar="COLUMN", help="Place-name column, resolved with the offline gazetteer.")
+@click.option(
+    "--crs", default=None, help="CRS of CSV coordinates (e.g. EPSG:32647); files that name theirs are read as they say."
+)
+@click.option("--classes", type=click.Choice(("quantiles", "natural")), default="quantiles", show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(("pandas", "dask")),
+    default="pandas",
+    show_default=True,
+    help="dask: INPUT may be a directory or glob of CSV/Parquet partitions.",
+)
+@click.option(
+    "--scheduler", default=None, metavar="ADDRESS", help="With --engine dask: a dask scheduler (default: a local cluster)."
+)
+@click.option("--strict", is_flag=True, help="Any unusable row is an error (default: counted and reported).")
+@click.option(
+    "--sensitivity",
+    type=click.Choice(("public", "restricted", "confidential")),
+    default="restricted",
+    show_default=True,
+    help="Sensitivity of the input; restricted data in a public output is shown in cells of ~10 km or more.",
+)
+@click.option("--audience", type=click.Choice(AUDIENCES), default="public", show_default=True)
+@click.option("--title", default=None)
+@force_option
+def hotspots(
+    source: str,
+    output: str,
+    resolution: int | None,
+    weight: str | None,
+    by: str | None,
+    lat: str | None,
+    lon: str | None,
+    place: str | None,
+    crs: str | None,
+    classes: str,
+    engine: str,
+    scheduler: str | None,
+    strict: bool,
+    sensitivity: str,
+    audience: str,
+    title: str | None,
+    force: bool,
+) -> None:
+    """Aggregate incident points into H3 hexagons: a map over the atlas, or the cells as a file.
+
+    \b
+    Examples:
+      tipmap hotspots incidents.csv -o hotspots.html
+      tipmap hotspots incidents.csv -o hotspots.html --by exploitation --weight victims
+      tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --sensitivity public
+      tipmap hotspots 'parts/*.parquet' -o map.html --engine dask
+    """
+    from maps.hexmap import render_hotspots
+    from routes.importer import PointColumns
+
+    columns = PointColumns(lat=lat, lon=lon, place=place, crs=crs, weight=weight, by=by)
+    from routes.importer import estimated_rows
+
+    expected = estimated_rows(source)
+    bar = click.progressbar(length=max(expected, 1), label="points", file=sys.stderr) if expected > 100_000 else None
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(min(n, max(bar.length - bar.pos, 0)))
+
+    try:
+        binning, report = render_hotspots(
+            source,
+            output,
+            columns=columns,
+            resolution=resolution,
+            engine=engine,
+            scheduler=scheduler,
+            strict=strict,
+            sensitivity=sensitivity,
+            audience=audience,
+            scheme=classes,
+            title=title,
+            force=force,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    if report is not None:
+        click.echo(report.describe(), err=True)
+    if binning.capped:
+        click.echo(binning.capped, err=True)
+    click.echo(
+        f"{output}: {len(binning.cells):,} cells at H3 resolution {binning.resolution} from {binning.points:,} points", err=True
+    )
 
 
 @main.command("list")

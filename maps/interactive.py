@@ -32,6 +32,7 @@ def build_map(
     view: tuple[float, float, float, float] | None = None,
     offline: bool = False,
     manifest: dict | None = None,
+    imported: list | None = None,
 ) -> folium.Map:
     """A folium map of ``atlas`` (already selected) with every layer and a legend.
 
@@ -53,6 +54,8 @@ def build_map(
     _add_places(fmap, atlas)
     kinds = _add_hotspots(fmap, atlas)
     _add_support(fmap, atlas)
+    for add, data, name in imported or []:
+        add(fmap, data, name=name)
     folium.LayerControl(collapsed=False).add_to(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
@@ -170,6 +173,9 @@ def render_html(
     data_dir: str | Path | None = None,
     offline: bool = False,
     force: bool = False,
+    data: tuple[str, ...] = (),
+    data_sensitivity: str = "restricted",
+    reports: list | None = None,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
 
@@ -190,10 +196,46 @@ def render_html(
     from routes.manifest import manifest
 
     stamp = manifest(atlas, selection)
-    fmap = build_map(atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline, manifest=stamp)
+    imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports)
+    if imported:
+        stamp["data_files"] = [name for _, _, name in imported]
+    fmap = build_map(
+        atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline, manifest=stamp, imported=imported
+    )
     page = page_html(fmap, offline=offline)
     write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
     return atlas
+
+
+def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None) -> list:
+    """Layers for ``render --data``: CTDC-style case tables as flows, other point files as hexagons."""
+    from maps.imported import add_flows, add_hexagons
+    from routes.errors import UsageProblem
+    from routes.flows import is_case_table, read_flows
+    from routes.hexbin import PUBLIC_MAX_RES, aggregate
+    from routes.importer import ImportReport, iter_points
+
+    if sensitivity == "confidential" and audience != "confidential" and paths:
+        raise UsageProblem("--data is marked confidential: only --audience confidential may show it")
+    layers = []
+    for path in paths:
+        name = Path(path).name
+        if Path(path).is_dir():
+            raise UsageProblem(f"{path}: a directory; --data takes a file (points or case table)")
+        if is_case_table(path):
+            flows = read_flows(path)
+            layers.append((add_flows, flows, f"Case flows: {name}"))
+            report = flows.report
+        else:
+            report = ImportReport(path)
+            cap = PUBLIC_MAX_RES if audience == "public" and sensitivity == "restricted" else None
+            binning = aggregate(iter_points(path, report=report), max_resolution=cap)
+            if binning.capped:
+                report.notes.append(binning.capped)
+            layers.append((add_hexagons, binning, f"Points (hexagons): {name}"))
+        if reports is not None:
+            reports.append(report)
+    return layers
 
 
 def page_html(fmap: folium.Map, *, offline: bool) -> str:

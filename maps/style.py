@@ -139,3 +139,6 @@ _MARKER_POINTS: dict[str, list[tuple[float, float]]] = {
     "h": _regular(6),
     "X": [(x * 0.95, y * 0.95) for x, y in _X],
 }
+
+#: Sequential, colour-blind-safe ramp for hexagon classes (viridis, light = few, dark = many).
+HEX_RAMP: tuple[str, ...] = ("#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154")

@@ -23,7 +23,7 @@ def runner() -> CliRunner:
 
 def test_render_writes_one_html_map(runner, tmp_path, tiny_dir):
     out = tmp_path / "map.html"
-    result = runner.invoke(main, ["render", "-o", str(out), "--data", str(tiny_dir), "--title", "T"])
+    result = runner.invoke(main, ["render", "-o", str(out), "--atlas", str(tiny_dir), "--title", "T"])
     assert result.exit_code == 0, result.output
     assert "2 corridors, 2 hotspots, 1 support points" in result.stderr
     assert "audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in result.stderr
@@ -32,7 +32,7 @@ def test_render_writes_one_html_map(runner, tmp_path, tiny_dir):
 
 def test_render_filters(runner, tmp_path, tiny_dir):
     out = tmp_path / "map.html"
-    args = ["render", "-o", str(out), "--data", str(tiny_dir), "--country", "vn", "--until", "1999"]
+    args = ["render", "-o", str(out), "--atlas", str(tiny_dir), "--country", "vn", "--until", "1999"]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
@@ -59,7 +59,7 @@ def test_render_the_curated_atlas(runner, tmp_path):
 )
 def test_render_usage_errors_are_one_line_exit_2_and_leave_no_file(runner, tmp_path, tiny_dir, args, message):
     out = tmp_path / "map.html"
-    result = runner.invoke(main, ["render", "-o", str(out), "--data", str(tiny_dir), *args])
+    result = runner.invoke(main, ["render", "-o", str(out), "--atlas", str(tiny_dir), *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
@@ -91,7 +91,7 @@ def test_render_with_invalid_data_exits_1_and_keeps_the_old_file(runner, tmp_pat
     bad = write_atlas(tmp_path / "bad", tiny_tables)
     out = tmp_path / "map.html"
     out.write_text("previous map")
-    result = runner.invoke(main, ["render", "-o", str(out), "--data", str(bad), "--force"])
+    result = runner.invoke(main, ["render", "-o", str(out), "--atlas", str(bad), "--force"])
     assert result.exit_code == 1
     assert result.stderr == "Error: places.csv, row 2, field 'lat': 95.0 is outside [-90, 90]\n"
     assert out.read_text() == "previous map"
@@ -99,7 +99,7 @@ def test_render_with_invalid_data_exits_1_and_keeps_the_old_file(runner, tmp_pat
 
 
 def test_list_table_is_the_default(runner, tiny_dir):
-    result = runner.invoke(main, ["list", "--data", str(tiny_dir)])
+    result = runner.invoke(main, ["list", "--atlas", str(tiny_dir)])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split()[:2] == ["id", "countries"]
@@ -108,18 +108,18 @@ def test_list_table_is_the_default(runner, tiny_dir):
 
 def test_list_csv_carries_points_as_lon_lat_and_lines_as_wkt(runner, tiny_dir):
     places = list(
-        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "places", "--format", "csv", "--data", str(tiny_dir)]).stdout))
+        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "places", "--format", "csv", "--atlas", str(tiny_dir)]).stdout))
     )
     assert {(p["id"], p["lon"], p["lat"]) for p in places} >= {("b-src", "0.0", "1.0")}
     corridors = list(
-        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "--format", "csv", "--data", str(tiny_dir)]).stdout))
+        csv.DictReader(io.StringIO(runner.invoke(main, ["list", "--format", "csv", "--atlas", str(tiny_dir)]).stdout))
     )
     assert corridors[0]["geometry"].startswith("LINESTRING (0 0, ")
     assert corridors[0]["exploitation"] == "forced_marriage;sexual_exploitation"
 
 
 def test_list_json_carries_geojson_lines(runner, tiny_dir):
-    records = json.loads(runner.invoke(main, ["list", "corridors", "--format", "json", "--data", str(tiny_dir)]).stdout)
+    records = json.loads(runner.invoke(main, ["list", "corridors", "--format", "json", "--atlas", str(tiny_dir)]).stdout)
     labour = next(r for r in records if r["id"] == "c-labour")
     assert labour["geometry"]["type"] == "LineString"
     assert labour["geometry"]["coordinates"][0] == [0.0, 1.0]  # longitude first
@@ -127,12 +127,12 @@ def test_list_json_carries_geojson_lines(runner, tiny_dir):
 
 
 def test_list_sources_and_support_respect_the_audience(runner, tiny_dir):
-    public = runner.invoke(main, ["list", "support", "--format", "json", "--data", str(tiny_dir)]).stdout
+    public = runner.invoke(main, ["list", "support", "--format", "json", "--atlas", str(tiny_dir)]).stdout
     everything = runner.invoke(
-        main, ["list", "support", "--format", "json", "--data", str(tiny_dir), "--audience", "confidential"]
+        main, ["list", "support", "--format", "json", "--atlas", str(tiny_dir), "--audience", "confidential"]
     ).stdout
     assert "Secret Shelter" not in public and "Secret Shelter" in everything
-    sources = json.loads(runner.invoke(main, ["list", "sources", "--format", "json", "--data", str(tiny_dir)]).stdout)
+    sources = json.loads(runner.invoke(main, ["list", "sources", "--format", "json", "--atlas", str(tiny_dir)]).stdout)
     assert sources[0]["quote"] == "Women are sold across the border."
 
 

@@ -24,7 +24,7 @@ PUBLIC = {"corridors": 2, "hotspots": 2, "places": 4, "support": 1}
 
 def export(tmp_path, tiny_dir, fmt, name, *extra):
     out = tmp_path / name
-    result = CliRunner().invoke(main, ["export", "-f", fmt, "-o", str(out), "--data", str(tiny_dir), *extra])
+    result = CliRunner().invoke(main, ["export", "-f", fmt, "-o", str(out), "--atlas", str(tiny_dir), *extra])
     assert result.exit_code == 0, result.output
     return out
 
@@ -46,7 +46,7 @@ def test_geojson_is_rfc7946(tmp_path, tiny_dir):
 
 
 def test_geojson_to_stdout(tmp_path, tiny_dir):
-    result = CliRunner().invoke(main, ["export", "-f", "geojson", "-o", "-", "--data", str(tiny_dir)])
+    result = CliRunner().invoke(main, ["export", "-f", "geojson", "-o", "-", "--atlas", str(tiny_dir)])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)["features"]) == sum(PUBLIC.values())
 
@@ -147,6 +147,6 @@ def test_ogrinfo_reads_every_file(tmp_path, tiny_dir, fmt, name, expected):
 )
 def test_export_bad_input(tmp_path, tiny_dir, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    result = CliRunner().invoke(main, ["export", *args, "--data", str(tiny_dir)])
+    result = CliRunner().invoke(main, ["export", *args, "--atlas", str(tiny_dir)])
     assert result.exit_code == 2 and message in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["atlas"]

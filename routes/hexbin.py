@@ -1,0 +1,163 @@
+"""Aggregate points into H3 hexagons: counts, optional weights, optional groups.
+
+Points are binned once at a fine resolution and coarsened to the one chosen for the
+extent, so a chunked input is read in a single pass with memory bounded by the chunk size
+and the number of distinct fine cells.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import h3
+import h3.api.numpy_int as h3int
+import numpy as np
+import pandas as pd
+from shapely.geometry import Polygon
+
+from routes.errors import UsageProblem
+from routes.geodesy import distance_km
+
+#: Mean hexagon edge length (km) per H3 resolution.
+EDGE_KM = (1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.029)
+FINE_RES = 9
+#: Finest resolution a public output may show of restricted data (cells ~17 km across).
+PUBLIC_MAX_RES = 5
+
+
+@dataclass(frozen=True)
+class Binning:
+    """Aggregated cells and how they were made."""
+
+    cells: pd.DataFrame  # cell (uint64), count, weight (sum), and the group column when asked
+    resolution: int
+    bounds: tuple[float, float, float, float]
+    points: int
+    by: str | None = None
+    capped: str = ""  # why the resolution was lowered, if it was
+
+
+def resolution_for(bounds: tuple[float, float, float, float], *, cells_across: int = 60) -> int:
+    """The resolution whose hexagons fit about ``cells_across`` times across the extent."""
+    west, south, east, north = bounds
+    mid = (south + north) / 2
+    width = distance_km((west, mid), (east, mid))
+    height = distance_km((west, south), (west, north))
+    span = max(width, height, 1.0)
+    target_edge = span / cells_across / math.sqrt(3)
+    for res, edge in enumerate(EDGE_KM):
+        if edge <= target_edge:
+            return res
+    return len(EDGE_KM) - 1
+
+
+def cells_of(lats: np.ndarray, lons: np.ndarray, resolution: int) -> np.ndarray:
+    """H3 cell ids (uint64) of points."""
+    cell = h3int.latlng_to_cell
+    return np.fromiter((cell(a, b, resolution) for a, b in zip(lats.tolist(), lons.tolist())), dtype=np.uint64, count=len(lats))
+
+
+def bin_chunk(chunk: pd.DataFrame, resolution: int, *, weight: str | None, by: str | None) -> pd.DataFrame:
+    """Counts (and weight sums) per cell, and per group when ``by`` is given, for one chunk."""
+    frame = pd.DataFrame({"cell": cells_of(chunk["lat"].to_numpy(), chunk["lon"].to_numpy(), resolution)})
+    frame["count"] = 1
+    frame["weight"] = pd.to_numeric(chunk[weight], errors="coerce").fillna(0.0).to_numpy() if weight else 1.0
+    keys = ["cell"]
+    if by:
+        frame[by] = chunk[by].astype(str).to_numpy()
+        keys.append(by)
+    return frame.groupby(keys, sort=False, as_index=False)[["count", "weight"]].sum()
+
+
+def aggregate(
+    chunks: Iterable[pd.DataFrame],
+    *,
+    resolution: int | None = None,
+    weight: str | None = None,
+    by: str | None = None,
+    max_resolution: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Binning:
+    """Bin every chunk of points, then coarsen to ``resolution`` (or one chosen for the extent)."""
+    if resolution is not None and not 0 <= resolution < len(EDGE_KM):
+        raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
+    fine = max(FINE_RES, resolution or 0)
+    parts, points = [], 0
+    west = south = math.inf
+    east = north = -math.inf
+    for chunk in chunks:
+        if chunk.empty:
+            continue
+        points += len(chunk)
+        west, east = min(west, chunk["lon"].min()), max(east, chunk["lon"].max())
+        south, north = min(south, chunk["lat"].min()), max(north, chunk["lat"].max())
+        parts.append(bin_chunk(chunk, fine, weight=weight, by=by))
+        if progress:
+            progress(len(chunk))
+    if not points:
+        raise UsageProblem("no usable points to aggregate")
+    box = (float(west), float(south), float(east), float(north))
+    chosen = resolution if resolution is not None else resolution_for(box)
+    capped = ""
+    if max_resolution is not None and chosen > max_resolution:
+        capped = (
+            f"resolution {chosen} lowered to {max_resolution}: restricted data in a public output needs cells of ~10 km or more"
+        )
+        chosen = max_resolution
+    keys = ["cell", by] if by else ["cell"]
+    cells = pd.concat(parts, ignore_index=True)
+    if chosen < fine:
+        cells["cell"] = coarsen(cells["cell"].to_numpy(), chosen)
+    cells = cells.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
+    return Binning(cells, chosen, box, points, by, capped)
+
+
+def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:
+    """Parent cells at ``resolution`` (computed once per distinct cell)."""
+    unique, inverse = np.unique(cells, return_inverse=True)
+    parents = np.fromiter((h3int.cell_to_parent(int(c), resolution) for c in unique), dtype=np.uint64, count=len(unique))
+    return parents[inverse]
+
+
+def cell_polygon(cell: int) -> Polygon:
+    """The hexagon of ``cell`` in lon/lat, unwrapped so it does not straddle the map."""
+    ring = [(lng, lat) for lat, lng in h3.cell_to_boundary(h3.int_to_str(int(cell)))]
+    first = ring[0][0]
+    return Polygon([((x - first + 180.0) % 360.0 - 180.0 + first, y) for x, y in ring])
+
+
+def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
+    """The cells as polygons (EPSG:4326) with h3 id (text), resolution, count and weight."""
+    cells = binning.cells
+    frame = gpd.GeoDataFrame(
+        {
+            "h3": [h3.int_to_str(int(c)) for c in cells["cell"]],
+            "resolution": binning.resolution,
+            "count": cells["count"].astype("int64").to_numpy(),
+            "weight": cells["weight"].astype(float).to_numpy(),
+            **({binning.by: cells[binning.by].to_numpy()} if binning.by else {}),
+        },
+        geometry=[cell_polygon(c) for c in cells["cell"]],
+        crs="EPSG:4326",
+    )
+    return frame
+
+
+def class_breaks(values: np.ndarray, *, k: int = 5, scheme: str = "quantiles") -> list[float]:
+    """Upper bounds of ``k`` classes (mapclassify), the last being the maximum."""
+    import mapclassify
+
+    values = np.asarray(values, dtype=float)
+    distinct = np.unique(values)
+    if len(distinct) <= k:
+        return [float(v) for v in distinct]
+    classifier = mapclassify.NaturalBreaks(values, k=k) if scheme == "natural" else mapclassify.Quantiles(values, k=k)
+    return [float(b) for b in classifier.bins]
+
+
+def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:
+    """Class index (0-based) of each value given the upper bounds ``breaks``."""
+    return np.searchsorted(np.asarray(breaks), np.asarray(values, dtype=float), side="left").clip(0, len(breaks) - 1)
