@@ -64,14 +64,14 @@ def aggregate_dask(
         else Client(cluster := LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
     )
     try:
-        partial, bounds = dd.compute(binned, points[["lon", "lat"]].describe().loc[["min", "max"]])
+        partial, west, east, south, north = dd.compute(
+            binned, points["lon"].min(), points["lon"].max(), points["lat"].min(), points["lat"].max()
+        )
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    chunk = pd.DataFrame(
-        {"lon": [bounds.loc["min", "lon"], bounds.loc["max", "lon"]], "lat": [bounds.loc["min", "lat"], bounds.loc["max", "lat"]]}
-    )
+    chunk = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
     total = int(partial["count"].sum())
     return _combine(partial, chunk, total, resolution=resolution, max_resolution=max_resolution, by=columns.by)
 
