@@ -13,7 +13,7 @@ from jinja2 import Template
 from maps import legend, style
 from maps.escape import text
 from maps.interactive import TILES, page_html
-from routes.hexbin import Binning, cell_polygon, class_breaks, classify
+from routes.hexbin import Binning, cell_ring, class_breaks, classify
 
 
 class HexLayer(MacroElement):
@@ -49,7 +49,7 @@ def _encoded(cells, classes: np.ndarray, *, weighted: bool) -> list[list[float]]
     """[class, count, (weight,) x0, y0, dx1, dy1, ...] with coordinates in integer 1e-4 degrees."""
     out = []
     for (cell, count, weight), cls in zip(cells[["cell", "count", "weight"]].itertuples(index=False), classes):
-        ring = np.round(np.asarray(cell_polygon(cell).exterior.coords)[:-1] * 1e4).astype(np.int64)
+        ring = np.round(cell_ring(cell) * 1e4).astype(np.int64)
         steps = np.vstack([ring[:1], np.diff(ring, axis=0)]).ravel().tolist()
         head = [int(cls), int(count)] + ([round(float(weight), 3)] if weighted else [])
         out.append(head + steps)

@@ -1,8 +1,9 @@
 """The same H3 aggregation on dask, over a partitioned input (a directory or glob of
 CSV or Parquet files), on a local cluster or a scheduler given by address.
 
-Each partition is binned at the fine resolution where it lies (memory bounded by the
-partition, not the input); only the per-cell counts travel back.
+A first pass finds the extent (hence the resolution, as the in-memory engine chooses it);
+the second bins each partition where it lies (memory bounded by the partition, not the
+input); only the per-cell counts travel back.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from routes.errors import UsageProblem
-from routes.hexbin import FINE_RES, Binning, aggregate, bin_chunk
+from routes.hexbin import Binning, aggregate, bin_chunk
 from routes.importer import LAT_NAMES, LON_NAMES, ImportError_, PointColumns
 
 
@@ -54,9 +55,6 @@ def aggregate_dask(
     points = frame[[lat, lon, *extra]].rename(columns={lat: "lat", lon: "lon"})
     points = points.dropna(subset=["lat", "lon"])
     points = points[(points["lat"].abs() <= 90) & (points["lon"].abs() <= 180)]
-    fine = max(FINE_RES, resolution or 0)
-    meta = {"cell": "u8", **({columns.by: "object"} if columns.by else {}), "count": "i8", "weight": "f8"}
-    binned = points.map_partitions(bin_chunk, fine, weight=columns.weight, by=columns.by, meta=meta)
     cluster = None
     client = (
         Client(scheduler)
@@ -64,29 +62,22 @@ def aggregate_dask(
         else Client(cluster := LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
     )
     try:
-        partial, west, east, south, north = dd.compute(
-            binned, points["lon"].min(), points["lon"].max(), points["lat"].min(), points["lat"].max()
+        total, west, east, south, north = dd.compute(
+            points["lon"].count(), points["lon"].min(), points["lon"].max(), points["lat"].min(), points["lat"].max()
         )
+        extent = aggregate(
+            [pd.DataFrame({"lon": [west, east], "lat": [south, north]})], resolution=resolution, max_resolution=max_resolution
+        )
+        meta = {"cell": "u8", **({columns.by: "object"} if columns.by else {}), "count": "i8", "weight": "f8"}
+        binned = points.map_partitions(bin_chunk, extent.resolution, weight=columns.weight, by=columns.by, meta=meta)
+        partial = binned.compute()
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    chunk = pd.DataFrame({"lon": [west, east], "lat": [south, north]})
-    total = int(partial["count"].sum())
-    return _combine(partial, chunk, total, resolution=resolution, max_resolution=max_resolution, by=columns.by)
-
-
-def _combine(partial: pd.DataFrame, extent: pd.DataFrame, total: int, **kwargs) -> Binning:
-    """Finish on the client: coarsen the per-partition fine cells exactly as the in-memory engine does."""
-    from routes import hexbin
-
-    binning = aggregate([extent], resolution=kwargs["resolution"], max_resolution=kwargs["max_resolution"])
-    keys = ["cell", kwargs["by"]] if kwargs["by"] else ["cell"]
-    cells = partial.copy()
-    if binning.resolution < max(FINE_RES, kwargs["resolution"] or 0):
-        cells["cell"] = hexbin.coarsen(cells["cell"].to_numpy(), binning.resolution)
-    cells = cells.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
-    return Binning(cells, binning.resolution, binning.bounds, total, kwargs["by"], binning.capped)
+    keys = ["cell", columns.by] if columns.by else ["cell"]
+    cells = partial.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
+    return Binning(cells, extent.resolution, extent.bounds, int(total), columns.by, extent.capped)
 
 
 def _column(header: list[str], wanted: str | None, names: tuple[str, ...], source: str) -> str:

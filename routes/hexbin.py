@@ -24,6 +24,9 @@ from routes.geodesy import distance_km
 #: Mean hexagon edge length (km) per H3 resolution.
 EDGE_KM = (1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.029)
 FINE_RES = 9
+#: Points kept in memory until the extent is known (then binned once at the final
+#: resolution); past this, chunks are binned finely and coarsened (memory stays bounded).
+BUFFER_POINTS = 20_000_000
 #: Finest resolution a public output may show of restricted data (cells ~17 km across).
 PUBLIC_MAX_RES = 5
 
@@ -55,9 +58,12 @@ def resolution_for(bounds: tuple[float, float, float, float], *, cells_across: i
 
 
 def cells_of(lats: np.ndarray, lons: np.ndarray, resolution: int) -> np.ndarray:
-    """H3 cell ids (uint64) of points."""
-    cell = h3int.latlng_to_cell
-    return np.fromiter((cell(a, b, resolution) for a, b in zip(lats.tolist(), lons.tolist())), dtype=np.uint64, count=len(lats))
+    """H3 cell ids (uint64) of points, computed in one vectorised call (h3ronpy)."""
+    from h3ronpy.vector import coordinates_to_cells
+
+    lats = np.ascontiguousarray(lats, dtype=np.float64)
+    lons = np.ascontiguousarray(lons, dtype=np.float64)
+    return np.asarray(coordinates_to_cells(lats, lons, resolution)).astype(np.uint64, copy=False)
 
 
 def bin_chunk(chunk: pd.DataFrame, resolution: int, *, weight: str | None, by: str | None) -> pd.DataFrame:
@@ -84,8 +90,7 @@ def aggregate(
     """Bin every chunk of points, then coarsen to ``resolution`` (or one chosen for the extent)."""
     if resolution is not None and not 0 <= resolution < len(EDGE_KM):
         raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
-    fine = max(FINE_RES, resolution or 0)
-    parts, points = [], 0
+    parts, points, pending, pending_points = [], 0, [], 0
     west = south = math.inf
     east = north = -math.inf
     for chunk in chunks:
@@ -94,7 +99,13 @@ def aggregate(
         points += len(chunk)
         west, east = min(west, chunk["lon"].min()), max(east, chunk["lon"].max())
         south, north = min(south, chunk["lat"].min()), max(north, chunk["lat"].max())
-        parts.append(bin_chunk(chunk, fine, weight=weight, by=by))
+        if resolution is not None:
+            parts.append(bin_chunk(chunk, resolution, weight=weight, by=by))
+        elif pending_points + len(chunk) <= BUFFER_POINTS:  # keep until the extent, hence the resolution, is known
+            pending.append(chunk)
+            pending_points += len(chunk)
+        else:  # too many to keep: bin finely now, coarsen at the end
+            parts.append(bin_chunk(chunk, FINE_RES, weight=weight, by=by))
         if progress:
             progress(len(chunk))
     if not points:
@@ -108,25 +119,39 @@ def aggregate(
         )
         chosen = max_resolution
     keys = ["cell", by] if by else ["cell"]
+    if pending:
+        parts.append(bin_chunk(pd.concat(pending, ignore_index=True), chosen, weight=weight, by=by))
     cells = pd.concat(parts, ignore_index=True)
-    if chosen < fine:
+    if resolution is None or chosen != resolution:
         cells["cell"] = coarsen(cells["cell"].to_numpy(), chosen)
     cells = cells.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
     return Binning(cells, chosen, box, points, by, capped)
 
 
 def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:
-    """Parent cells at ``resolution`` (computed once per distinct cell)."""
+    """Parent cells at ``resolution`` (computed once per distinct cell; cells already there stay)."""
     unique, inverse = np.unique(cells, return_inverse=True)
+    if _all_at(unique, resolution):
+        return cells
     parents = np.fromiter((h3int.cell_to_parent(int(c), resolution) for c in unique), dtype=np.uint64, count=len(unique))
     return parents[inverse]
 
 
+def _all_at(cells: np.ndarray, resolution: int) -> bool:
+    """Whether every cell id is at ``resolution`` (bits 52-55 of an H3 index hold it)."""
+    return bool(np.all(((cells >> np.uint64(52)) & np.uint64(15)) == resolution))
+
+
+def cell_ring(cell: int) -> np.ndarray:
+    """The hexagon (or pentagon) of ``cell`` as lon/lat vertices, unwrapped around its first vertex."""
+    ring = np.asarray(h3int.cell_to_boundary(int(cell)))[:, ::-1]
+    ring[:, 0] = (ring[:, 0] - ring[0, 0] + 180.0) % 360.0 - 180.0 + ring[0, 0]
+    return ring
+
+
 def cell_polygon(cell: int) -> Polygon:
-    """The hexagon of ``cell`` in lon/lat, unwrapped so it does not straddle the map."""
-    ring = [(lng, lat) for lat, lng in h3.cell_to_boundary(h3.int_to_str(int(cell)))]
-    first = ring[0][0]
-    return Polygon([((x - first + 180.0) % 360.0 - 180.0 + first, y) for x, y in ring])
+    """The hexagon of ``cell`` as a lon/lat polygon."""
+    return Polygon(cell_ring(cell))
 
 
 def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
@@ -147,15 +172,21 @@ def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
 
 
 def class_breaks(values: np.ndarray, *, k: int = 5, scheme: str = "quantiles") -> list[float]:
-    """Upper bounds of ``k`` classes (mapclassify), the last being the maximum."""
-    import mapclassify
+    """Upper bounds of ``k`` classes, the last being the maximum.
 
+    Quantiles are numpy's (the same as mapclassify.Quantiles); natural breaks come from
+    mapclassify, imported only when asked for (it takes a second to import).
+    """
     values = np.asarray(values, dtype=float)
     distinct = np.unique(values)
     if len(distinct) <= k:
         return [float(v) for v in distinct]
-    classifier = mapclassify.NaturalBreaks(values, k=k) if scheme == "natural" else mapclassify.Quantiles(values, k=k)
-    return [float(b) for b in classifier.bins]
+    if scheme == "natural":
+        import mapclassify
+
+        return [float(b) for b in mapclassify.NaturalBreaks(values, k=k).bins]
+    breaks = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:]))
+    return [float(b) for b in breaks]
 
 
 def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:

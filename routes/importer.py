@@ -7,6 +7,7 @@ bad row into an error. Imported records are ``restricted`` unless the user says 
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -189,22 +190,22 @@ def _csv_chunks(source: Path, columns: PointColumns, report: ImportReport, chunk
 
 
 def _check_utf8(source: Path) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")()  # a character cut by a block edge is carried over
+    line = 1
     with open(source, "rb") as handle:
-        line = 1
-        offset = 0
         for block in iter(lambda: handle.read(1 << 20), b""):
             try:
-                block.decode("utf-8")
+                decoder.decode(block)
             except UnicodeDecodeError as err:
-                if err.start >= len(block) - 4:  # a character cut by the block edge
-                    handle.seek(offset + err.start)
-                    continue
-                line += block[: err.start].count(b"\n")
-                raise ImportError_(
-                    f"{source}: line {line}: not UTF-8 (byte 0x{block[err.start]:02x}); save the file as UTF-8"
-                ) from None
+                start = max(err.start, 0)
+                line += block[:start].count(b"\n")
+                byte = block[start] if start < len(block) else 0
+                raise ImportError_(f"{source}: line {line}: not UTF-8 (byte 0x{byte:02x}); save the file as UTF-8") from None
             line += block.count(b"\n")
-            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ImportError_(f"{source}: line {line}: not UTF-8 (the file ends inside a character)") from None
 
 
 def _numbers(values: pd.Series, rows: np.ndarray, report: ImportReport, reason: str) -> np.ndarray:

@@ -106,6 +106,13 @@ def test_non_utf8_bytes_name_the_line(tmp_path):
         read_points(path)
 
 
+@pytest.mark.parametrize("data", [b"\x99\x16", b"lat,lon\n1,2\n\xc3"], ids=["tiny", "cut-at-the-end"])
+def test_short_non_utf8_files_are_refused_not_looped_on(tmp_path, data):
+    (path := tmp_path / "p.csv").write_bytes(data)
+    with pytest.raises(ImportError_, match="not UTF-8"):
+        read_points(path)
+
+
 def test_unknown_crs(tmp_path):
     with pytest.raises(ImportError_, match="unknown CRS 'EPSG:999999'"):
         read_points(write(tmp_path, "p.csv", "lat,lon\n1,2\n"), columns=PointColumns(crs="EPSG:999999"))
