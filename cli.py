@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -545,9 +546,63 @@ def validate(path: str) -> None:
         for problem in err.problems:
             click.echo(f"{path}/{problem}", err=True)
         raise click.ClickException(f"{path}: {len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}") from None
+    drafts = sum(int((frame.get("status") == "draft").sum()) for frame in (atlas.corridors, atlas.hotspots) if "status" in frame)
     click.echo(
         f"{path}: valid ({len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
-        f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources)"
+        f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources"
+        + (f"; {drafts} drafts to review)" if drafts else ")")
+    )
+
+
+@main.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR", help="Directory for the drafts.")
+@click.option("--title", default=None, help="Title of the report(s) (default: the first line of each).")
+@click.option("--encoding", default=None, help="Text encoding of the reports when not UTF-8 (e.g. cp1252, gb18030).")
+@click.option(
+    "--atlas", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
+)
+@force_option
+def extract(
+    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool
+) -> None:
+    """Propose draft corridors and hotspots from report text, each with its quote.
+
+    Reads plain text, Markdown or HTML. Places come from the atlas, then the offline
+    gazetteer (GeoNames); movement ("trafficked from X to Y", "into", "across the border")
+    gives corridors, sites ("casinos", "brick kilns") give hotspots. Writes a drafts
+    directory in the atlas format (status draft, score, reason), review.md and drafts.html.
+
+    \b
+    Examples:
+      tipmap extract tip-report-2026.txt -o drafts/
+      tipmap validate drafts/
+      tipmap render --data drafts/ -o with-drafts.html
+    """
+    from maps.interactive import render_html
+    from routes.atlas import load_atlas
+    from routes.drafts import extract_reports, write_drafts
+    from routes.errors import OutputError
+
+    out = Path(output)
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputError(f"{out}: directory exists and is not empty; give --force to replace it")
+    atlas = load_atlas(data_dir)
+    result = extract_reports(list(reports), atlas=atlas, encoding=encoding, title=title)
+
+    def page(directory: Path) -> None:
+        if result.drafts:
+            render_html(
+                directory / "drafts.html", title="Drafts to review", data_dir=data_dir, data=(str(directory),), fit_data=True
+            )
+
+    write_drafts(result, out, force=force, page=page)
+    corridors = sum(d.layer == "corridors" for d in result.drafts)
+    for report, readings in result.reports:
+        click.echo(f"{report.document}: {len(readings)} sentences; title: {report.title}", err=True)
+    click.echo(
+        f"{out}: {corridors} draft corridors, {len(result.drafts) - corridors} draft hotspots; review {out / 'review.md'}",
+        err=True,
     )
 
 

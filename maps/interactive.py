@@ -7,6 +7,7 @@ fit to the selection. Every data string is escaped (:mod:`maps.escape`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import folium
@@ -176,6 +177,7 @@ def render_html(
     data: tuple[str, ...] = (),
     data_sensitivity: str = "restricted",
     reports: list | None = None,
+    fit_data: bool = False,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
 
@@ -199,12 +201,24 @@ def render_html(
     imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports)
     if imported:
         stamp["data_files"] = [name for _, _, name in imported]
+    view = selection.bbox or (_drafts_view(imported) if fit_data else None)
     fmap = build_map(
-        atlas, title=title, audience=selection.audience, view=selection.bbox, offline=offline, manifest=stamp, imported=imported
+        atlas, title=title, audience=selection.audience, view=view, offline=offline, manifest=stamp, imported=imported
     )
     page = page_html(fmap, offline=offline)
     write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
     return atlas
+
+
+def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
+    """The extent of the drafts among ``imported`` layers (the map of ``tipmap extract`` opens on them)."""
+    from maps.drafts import add_drafts
+
+    boxes = [bounds(data) for add, data, _ in imported if add is add_drafts]
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None) -> list:
@@ -221,7 +235,8 @@ def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, report
     for path in paths:
         name = Path(path).name
         if Path(path).is_dir():
-            raise UsageProblem(f"{path}: a directory; --data takes a file (points or case table)")
+            layers.append(_drafts_layer(path, audience))
+            continue
         if is_case_table(path):
             flows = read_flows(path)
             layers.append((add_flows, flows, f"Case flows: {name}"))
@@ -236,6 +251,16 @@ def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, report
         if reports is not None:
             reports.append(report)
     return layers
+
+
+def _drafts_layer(path: str, audience: str) -> tuple:
+    """An atlas directory given to ``--data`` (the drafts of ``tipmap extract``), drawn as drafts."""
+    from maps.drafts import add_drafts
+
+    drafts = select(load_atlas(path), Selection(audience=audience))
+    name = Path(path).resolve().name
+    building = re.match(r"^\.(.+)\.[^.]+\.part$", name)  # tipmap extract draws the map before renaming its directory
+    return (add_drafts, drafts, f"Drafts: {building.group(1) if building else name}")
 
 
 def page_html(fmap: folium.Map, *, offline: bool) -> str:

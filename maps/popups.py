@@ -66,7 +66,17 @@ def corridor(atlas: Atlas, row: Any, place_names: dict[str, str]) -> str:
         pairs.append(("Volume", text(f"{row['volume']:,.0f} {row['volume_unit']}")))
     if isinstance(row.get("routing"), str):
         pairs.append(("Routing", f"<i>{text(row['routing'])}</i>"))
-    return _box(heading(row["name"], None) + _rows(pairs) + citations(atlas, row["sources"]))
+    return _box(heading(row["name"], None) + review(row) + _rows(pairs) + citations(atlas, row["sources"]))
+
+
+def review(row: Any) -> str:
+    """For a draft (proposed by ``tipmap extract``): a warning line, its score and reason."""
+    if row.get("status") != "draft":
+        return ""
+    return (
+        '<div style="background:#FFF3CD;padding:2px 4px;margin:2px 0"><b>DRAFT, not reviewed</b>'
+        f" (score {float(row['score']):.2f})<br><small>{text(row.get('reason') or '')}</small></div>"
+    )
 
 
 def hotspot(atlas: Atlas, row: Any) -> str:
@@ -79,7 +89,7 @@ def hotspot(atlas: Atlas, row: Any) -> str:
         ("Intensity", text(f"{row['intensity']:g}")),
         ("Location", f"<i>{text(row['location_note'])}</i>" if isinstance(row.get("location_note"), str) else ""),
     ]
-    return _box(heading(row["name"], row.get("name_local")) + _rows(pairs) + citations(atlas, row["sources"]))
+    return _box(heading(row["name"], row.get("name_local")) + review(row) + _rows(pairs) + citations(atlas, row["sources"]))
 
 
 def support(atlas: Atlas, row: Any) -> str:

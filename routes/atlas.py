@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from routes.errors import AtlasDataError, Problem, TipmapError
 from routes.geodesy import geodesic_line, path_length_km, waypoint_positions
-from routes.schema import LAYER_FILES
+from routes.schema import LAYER_FILES, REVIEW_COLUMNS
 from routes.tables import Readable, Table, read_table
 
 CRS = "EPSG:4326"
@@ -131,6 +131,13 @@ def _check_record(layer: str, record: dict[str, Any], sources: set[str], places:
     start, end = record.get("period_start"), record.get("period_end")
     if start is not None and end is not None and start > end:
         report("period_end", f"period ends ({end}) before it starts ({start})")
+    if record.get("status") == "draft":
+        if record.get("score") is None:
+            report("score", "a draft needs its score (0 to 1)")
+        if not record.get("reason"):
+            report("reason", "a draft needs the reason it was proposed")
+    if record.get("score") is not None and not 0.0 <= record["score"] <= 1.0:
+        report("score", f"{record['score']} is outside [0, 1]")
     if layer == "corridors":
         _check_corridor(record, places, report)
     if layer == "hotspots" and record.get("intensity") is not None and record["intensity"] < 0:
@@ -162,7 +169,7 @@ def _build(tables: dict[str, Table], *, origin: str) -> Atlas:
     lonlat = {p["id"]: (p["lon"], p["lat"]) for p in place_rows}
     country_of = {p["id"]: p["country"] for p in place_rows}
 
-    places = _frame(place_rows, [Point(p["lon"], p["lat"]) for p in place_rows])
+    places = _frame(place_rows, [Point(p["lon"], p["lat"]) for p in place_rows], "places")
     corridor_rows = [
         {
             **c,
@@ -174,19 +181,31 @@ def _build(tables: dict[str, Table], *, origin: str) -> Atlas:
     lines = [geodesic_line([lonlat[w] for w in c["waypoints"]]) for c in corridor_rows]
     for row, line in zip(corridor_rows, lines):
         row["waypoint_lonlat"] = waypoint_positions(line, [lonlat[w] for w in row["waypoints"]])
-    corridors = _frame(corridor_rows, lines)
-    hotspots = _located(tables["hotspots"].records, lonlat, country_of)
-    support = _located(tables["support"].records, lonlat, country_of)
+    corridors = _frame(corridor_rows, lines, "corridors", ("countries", "length_km", "waypoint_lonlat"))
+    hotspots = _located(tables["hotspots"].records, lonlat, country_of, "hotspots")
+    support = _located(tables["support"].records, lonlat, country_of, "support")
     sources = pd.DataFrame(tables["sources"].records)
     sources = sources.set_index("id") if len(sources) else pd.DataFrame(columns=["title"]).rename_axis("id")
     return Atlas(places, corridors, hotspots, support, sources, origin)
 
 
-def _located(rows: list[dict[str, Any]], lonlat: dict[str, tuple[float, float]], country_of: dict[str, str]) -> gpd.GeoDataFrame:
+def _located(
+    rows: list[dict[str, Any]], lonlat: dict[str, tuple[float, float]], country_of: dict[str, str], layer: str
+) -> gpd.GeoDataFrame:
     rows = [{**r, "country": country_of[r["place"]]} for r in rows]
-    return _frame(rows, [Point(*lonlat[r["place"]]) for r in rows])
+    return _frame(rows, [Point(*lonlat[r["place"]]) for r in rows], layer, ("country",))
 
 
-def _frame(rows: list[dict[str, Any]], geometry: list[Any]) -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometry, crs=CRS)
+def _frame(rows: list[dict[str, Any]], geometry: list[Any], layer: str, derived: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """A layer's frame; an absent or empty file still has the layer's columns."""
+    columns = [c.name for c in LAYER_FILES[layer][1]] + list(derived)
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns if not rows else None), geometry=geometry, crs=CRS)
+    review = [c for c in REVIEW_COLUMNS if c in frame.columns]
+    if review and frame[review].isna().all().all():
+        frame = frame.drop(columns=review)  # a curated atlas without review columns keeps its shape
     return frame.reset_index(drop=True)
+
+
+def is_draft(row: Any) -> bool:
+    """Whether a record was proposed by ``tipmap extract`` and not yet reviewed."""
+    return row.get("status") == "draft"

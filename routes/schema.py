@@ -36,6 +36,11 @@ SUPPORT_KINDS: tuple[str, ...] = ("ngo", "hotline", "shelter", "consulate", "gov
 #: How exactly a hotspot or support point is located.
 PRECISION: tuple[str, ...] = ("site", "town", "region", "country")
 ROLES: tuple[str, ...] = ("source", "transit", "destination")
+#: Review status: curated records were checked by an analyst; drafts were proposed by
+#: ``tipmap extract`` and carry a score (0-1) and the reason they were proposed.
+STATUS: tuple[str, ...] = ("curated", "draft")
+#: Columns of the review status, in places, corridors and hotspots.
+REVIEW_COLUMNS: tuple[str, ...] = ("status", "score", "reason")
 
 #: Separator of multi-valued cells (exploitation, sources).
 LIST_SEP = ";"
@@ -61,6 +66,9 @@ PLACES: tuple[Column, ...] = (
     Column("lat", kind="float"),
     Column("gazetteer_id", required=False, kind="int"),
     Column("note", required=False),
+    Column("status", required=False, vocabulary=STATUS),
+    Column("score", required=False, kind="float"),
+    Column("reason", required=False),
 )
 
 CORRIDORS: tuple[Column, ...] = (
@@ -77,6 +85,9 @@ CORRIDORS: tuple[Column, ...] = (
     Column("sources", kind="list"),
     Column("sensitivity", vocabulary=SENSITIVITY),
     Column("routing", required=False),
+    Column("status", required=False, vocabulary=STATUS),
+    Column("score", required=False, kind="float"),
+    Column("reason", required=False),
 )
 
 HOTSPOTS: tuple[Column, ...] = (
@@ -93,7 +104,11 @@ HOTSPOTS: tuple[Column, ...] = (
     Column("sensitivity", vocabulary=SENSITIVITY),
     Column("precision", vocabulary=PRECISION),
     Column("location_note", required=False),
+    Column("status", required=False, vocabulary=STATUS),
+    Column("score", required=False, kind="float"),
+    Column("reason", required=False),
 )
+
 
 SUPPORT: tuple[Column, ...] = (
     Column("id", kind="id"),

