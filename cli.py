@@ -458,7 +458,7 @@ def hotspots(
       tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --sensitivity public
       tipmap hotspots 'parts/*.parquet' -o map.html --engine dask
     """
-    from maps.hexmap import render_hotspots
+    from maps.hotspots import render_hotspots
     from routes.importer import PointColumns
 
     columns = PointColumns(lat=lat, lon=lon, place=place, crs=crs, weight=weight, by=by)

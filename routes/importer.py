@@ -284,6 +284,7 @@ def _vector_points(source: Path, columns: PointColumns, report: ImportReport) ->
         report.notes.append("no CRS given in the file: taken as EPSG:4326 (longitude, latitude)")
     elif not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
+    frame = _areas_as_points(frame, source, report)
     kinds = frame.geometry.geom_type.fillna("None")
     points = kinds == "Point"
     if not points.any() and len(frame):
@@ -299,6 +300,26 @@ def _vector_points(source: Path, columns: PointColumns, report: ImportReport) ->
         {"lon": geoms.x.to_numpy(), "lat": geoms.y.to_numpy(), **{c: frame.loc[points, c].to_numpy() for c in extra}}
     )
     return _usable(data, rows[points.to_numpy()], report, source)
+
+
+def _areas_as_points(frame: gpd.GeoDataFrame, source: Path, report: ImportReport) -> gpd.GeoDataFrame:
+    """Polygons (a district, a site outline) count at a point inside them; invalid ones
+    (self-intersecting) are repaired with ``make_valid`` first. Both are reported."""
+    import shapely
+
+    kinds = frame.geometry.geom_type.fillna("None")
+    areas = kinds.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    if not areas.any():
+        return frame
+    geoms = frame.geometry.to_numpy().copy()
+    invalid = areas & ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+        rows = ", ".join(str(r) for r in (np.flatnonzero(invalid) + 1)[:10])
+        report.notes.append(f"{int(invalid.sum()):,} invalid polygons repaired with make_valid (rows {rows})")
+    geoms[areas] = shapely.point_on_surface(geoms[areas])
+    report.notes.append(f"{int(areas.sum()):,} polygons counted at a point inside each")
+    return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
 
 
 def _read_vector(source: Path) -> gpd.GeoDataFrame:

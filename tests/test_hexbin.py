@@ -174,3 +174,17 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
     assert manifest["data_files"] == ["Points (hexagons): points.csv", "Case flows: ctdc.csv"]
+
+
+def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
+    from routes import hexbin
+
+    rng = np.random.default_rng(7)
+    lats, lons = rng.uniform(-80, 80, 1001), rng.uniform(-180, 180, 1001)
+    monkeypatch.setattr(hexbin, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(hexbin.os, "cpu_count", lambda: 3)
+    cells = hexbin.cells_of(lats, lons, 6)
+    assert len(cells) == 1001
+    assert [h3.int_to_str(int(c)) for c in cells[[0, 500, 1000]]] == [
+        h3.latlng_to_cell(lats[i], lons[i], 6) for i in (0, 500, 1000)
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, Point, Polygon
 
 from routes.importer import ImportError_, ImportReport, PointColumns, read_points
 
@@ -129,6 +129,20 @@ def test_mixed_geometries_keep_the_points_and_report_the_rest(tmp_path):
     frame.to_file(tmp_path / "m.geojson", driver="GeoJSON")
     points, report = read_points(tmp_path / "m.geojson")
     assert len(points) == 2 and report.bad == {"have a geometry that is not a point": [2]}
+
+
+def test_polygons_count_at_a_point_inside_and_invalid_ones_are_repaired(tmp_path):
+    bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])  # self-intersecting: invalid
+    square = Polygon([(10, 10), (12, 10), (12, 12), (10, 12)])
+    assert not bowtie.is_valid
+    frame = gpd.GeoDataFrame(geometry=[Point(5, 5), bowtie, square], crs="EPSG:4326")
+    frame.to_file(tmp_path / "a.geojson", driver="GeoJSON")
+    points, report = read_points(tmp_path / "a.geojson")
+    assert len(points) == 3 and not report.bad
+    assert 0 <= points["lon"].iloc[1] <= 2 and 0 <= points["lat"].iloc[1] <= 2  # inside the repaired bow tie
+    assert 10 < points["lon"].iloc[2] < 12 and 10 < points["lat"].iloc[2] < 12
+    assert "1 invalid polygons repaired with make_valid (rows 2)" in report.describe()
+    assert "2 polygons counted at a point inside each" in report.describe()
 
 
 def test_truncated_geojson(tmp_path):

@@ -1,0 +1,139 @@
+"""`tipmap hotspots`: aggregate points into H3 cells, then write a map or the cells.
+
+The map and atlas modules (folium compiles its templates and geopandas loads for most of a
+second) are imported in a background thread while the points are read and binned (pandas'
+parser and h3ronpy release the GIL), so the import costs little wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+
+def warm_imports() -> threading.Thread:
+    """Start importing what drawing the map needs; join the thread before drawing."""
+
+    def load() -> None:
+        try:
+            import maps.hexmap  # noqa: F401
+            import routes.atlas  # noqa: F401
+            import routes.select  # noqa: F401
+        except Exception:  # noqa: BLE001 - the main thread's own import reports any failure
+            pass
+
+    thread = threading.Thread(target=load, name="tipmap-warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+CELL_SUFFIXES = (".gpkg", ".geojson", ".parquet")
+
+
+def render_hotspots(
+    source: str,
+    output: str,
+    *,
+    columns=None,
+    resolution: int | None = None,
+    engine: str = "pandas",
+    scheduler: str | None = None,
+    strict: bool = False,
+    sensitivity: str = "restricted",
+    audience: str = "public",
+    scheme: str = "quantiles",
+    title: str | None = None,
+    force: bool = False,
+    progress=None,
+):
+    """Aggregate ``source`` into H3 cells and write a map (.html) or the cells (.gpkg/.geojson/.parquet).
+
+    Imported data is ``restricted`` unless ``sensitivity`` says otherwise: a public output
+    then shows cells of ~10 km or more (resolution 5 at most); ``confidential`` data needs
+    the confidential audience. Returns the binning and the import report (None for dask).
+    """
+    warming = warm_imports() if Path(output).suffix.lower() == ".html" else None
+    from routes.errors import OutputError, UsageProblem
+    from routes.hexbin import PUBLIC_MAX_RES, aggregate, cells_frame
+    from routes.importer import ImportReport, PointColumns, iter_points
+    from routes.output import check_writable, write_atomically
+
+    columns = columns or PointColumns()
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".html", *CELL_SUFFIXES):
+        raise OutputError(f"{output}: write a map (.html) or cells (.gpkg, .geojson, .parquet)")
+    if sensitivity == "confidential" and audience != "confidential":
+        raise UsageProblem("this data is marked confidential: only --audience confidential may show it")
+    check_writable(output, force=force)
+    cap = PUBLIC_MAX_RES if (audience == "public" and sensitivity == "restricted") else None
+    report = None
+    if engine == "dask":
+        from routes.distributed import aggregate_dask
+
+        binning = aggregate_dask(source, columns=columns, resolution=resolution, max_resolution=cap, scheduler=scheduler)
+    else:
+        report = ImportReport(source)
+        chunks = iter_points(source, columns=columns, strict=strict, report=report)
+        binning = aggregate(
+            chunks, resolution=resolution, weight=columns.weight, by=columns.by, max_resolution=cap, progress=progress
+        )
+    stamp = {
+        "tool": "tipmap",
+        "input": Path(source).name,
+        "points": binning.points,
+        "resolution": binning.resolution,
+        "audience": audience,
+        "data_sensitivity": sensitivity,
+        "stamp": "CONFIDENTIAL" if audience == "confidential" else "",
+    }
+    if suffix in CELL_SUFFIXES:
+        cells = cells_frame(binning)
+        write_atomically(output, lambda tmp: _write_cells(cells, tmp, suffix, stamp), force=force)
+        return binning, report
+    if warming is not None:
+        warming.join()
+    from maps.hexmap import hex_map, write_hex_map
+    from routes.atlas import load_atlas
+    from routes.select import Selection, is_empty, select
+
+    atlas = select(load_atlas(), Selection(bbox=_clamp(binning.bounds), audience=audience))
+    notes = [binning.capped, report.describe().splitlines()[0] if report else ""]
+    if report and report.dropped:
+        notes.append(f"{report.dropped:,} rows not used (see the command's report)")
+    fmap = hex_map(
+        binning,
+        atlas=None if is_empty(atlas) else atlas,
+        title=title or f"Hotspots: {Path(source).name}",
+        weighted=columns.weight is not None,
+        scheme=scheme,
+        manifest=stamp,
+        audience=audience,
+        notes=notes,
+    )
+    write_atomically(output, lambda tmp: write_hex_map(fmap, tmp), force=force)
+    return binning, report
+
+
+def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    if west == east or south == north:
+        west, east, south, north = west - 0.5, east + 0.5, south - 0.5, north + 0.5
+    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
+
+
+def _write_cells(cells, path: Path, suffix: str, stamp: dict) -> None:
+    import pyogrio
+
+    if suffix == ".parquet":
+        cells.to_parquet(path)
+    elif suffix == ".gpkg":
+        path.unlink()
+        pyogrio.write_dataframe(
+            cells, path, driver="GPKG", layer="cells", dataset_metadata={"TIPMAP_MANIFEST": json.dumps(stamp)}
+        )
+    else:
+        pyogrio.write_dataframe(cells, path, driver="GeoJSON", layer_options={"RFC7946": "YES"})
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["tipmap"] = stamp
+        path.write_text(json.dumps(data), encoding="utf-8")
