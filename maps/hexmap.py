@@ -13,7 +13,7 @@ from jinja2 import Template
 from maps import legend, style
 from maps.escape import text
 from maps.interactive import TILES, page_html
-from routes.hexbin import Binning, cell_ring, class_breaks, classify
+from routes.hexbin import Binning, cell_rings, class_breaks, classify
 
 
 class HexLayer(MacroElement):
@@ -47,12 +47,17 @@ class HexLayer(MacroElement):
 
 def _encoded(cells, classes: np.ndarray, *, weighted: bool) -> list[list[float]]:
     """[class, count, (weight,) x0, y0, dx1, dy1, ...] with coordinates in integer 1e-4 degrees."""
+    coords, starts = cell_rings(cells["cell"].to_numpy())
+    ints = np.round(coords * 1e4).astype(np.int64)
+    steps = np.diff(ints, axis=0, prepend=ints[:1])
+    steps[starts[:-1]] = ints[starts[:-1]]  # each ring starts with an absolute vertex
+    flat = steps.ravel().tolist()
+    counts = cells["count"].to_numpy()
+    weights = cells["weight"].to_numpy()
     out = []
-    for (cell, count, weight), cls in zip(cells[["cell", "count", "weight"]].itertuples(index=False), classes):
-        ring = np.round(cell_ring(cell) * 1e4).astype(np.int64)
-        steps = np.vstack([ring[:1], np.diff(ring, axis=0)]).ravel().tolist()
-        head = [int(cls), int(count)] + ([round(float(weight), 3)] if weighted else [])
-        out.append(head + steps)
+    for i, cls in enumerate(classes.tolist()):
+        head = [int(cls), int(counts[i])] + ([round(float(weights[i]), 3)] if weighted else [])
+        out.append(head + flat[2 * starts[i] : 2 * starts[i + 1]])
     return out
 
 

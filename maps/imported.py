@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import folium
+from branca.element import Element
 
-from maps import style
+from maps import legend, style
 from maps.escape import text
 
 
@@ -16,6 +17,17 @@ def add_flows(fmap: folium.Map, flows, *, name: str) -> None:
     if flows.lines.empty:
         return
     top = max(flows.lines["cases"])
+    types = sorted({e for row in flows.lines["exploitation"] for e in row[:1]})
+    swatches = "<br>".join(
+        f'<span style="display:inline-block;width:22px;height:4px;background:{style.corridor_colour((e,))}"></span> '
+        f"{text(style.EXPLOITATION[e].label)}"
+        for e in types
+    )
+    _add_key(
+        fmap,
+        f'<div id="tipmap-hexlegend" style="{legend._BOX}top:60px;left:60px"><b>{text(name)}</b><br>'
+        f"line width grows with the square root of cases; widest: {top:,} cases<br>{swatches}</div>",
+    )
     for _, row in flows.lines.iterrows():
         colour = style.corridor_colour(row["exploitation"])
         width = 2 + 10 * math.sqrt(row["cases"] / top)
@@ -34,7 +46,7 @@ def add_flows(fmap: folium.Map, flows, *, name: str) -> None:
 
 def add_hexagons(fmap: folium.Map, binning, *, name: str) -> None:
     """Imported points aggregated into H3 cells, as one layer."""
-    from maps.hexmap import HexLayer, _encoded
+    from maps.hexmap import HexLayer, _encoded, _hex_legend
     from routes.hexbin import class_breaks, classify
 
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
@@ -42,3 +54,12 @@ def add_hexagons(fmap: folium.Map, binning, *, name: str) -> None:
     breaks = class_breaks(values, k=len(style.HEX_RAMP))
     ramp = style.HEX_RAMP[-len(breaks) :]
     HexLayer(_encoded(binning.cells, classify(values, breaks), weighted=False), ramp, weighted=False).add_to(group)
+    _add_key(fmap, _hex_legend(binning, breaks, ramp, weighted=False, notes=[name]))
+
+
+def _add_key(fmap: folium.Map, html: str) -> None:
+    """A legend box for one imported layer, below the ones already there (top left)."""
+    n = getattr(fmap, "_tipmap_keys", 0)
+    fmap._tipmap_keys = n + 1
+    html = html.replace("top:60px;", f"top:{60 + 150 * n}px;", 1).replace('id="tipmap-hexlegend"', f'id="tipmap-key-{n}"', 1)
+    fmap.get_root().html.add_child(Element(html))

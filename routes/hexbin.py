@@ -164,6 +164,27 @@ def cell_ring(cell: int) -> np.ndarray:
     return ring
 
 
+def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every cell's vertices as in :func:`cell_ring`, in one vectorised call: (lon/lat array,
+    start offset of each cell's vertices, with a final end offset)."""
+    import pyarrow as pa
+    import shapely
+    from h3ronpy.vector import cells_to_wkb_polygons
+
+    if not len(cells):
+        return np.empty((0, 2)), np.zeros(1, dtype=np.int64)
+    polygons = shapely.from_wkb(
+        pa.array(cells_to_wkb_polygons(np.asarray(cells, dtype=np.uint64))).to_numpy(zero_copy_only=False)
+    )
+    coords, owner = shapely.get_coordinates(polygons, return_index=True)
+    last = np.r_[owner[1:] != owner[:-1], True]  # the closing vertex of each ring
+    coords, owner = coords[~last], owner[~last]
+    starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1, len(owner)]
+    first_lon = np.repeat(coords[starts[:-1], 0], np.diff(starts))
+    coords[:, 0] = (coords[:, 0] - first_lon + 180.0) % 360.0 - 180.0 + first_lon
+    return coords, starts
+
+
 def cell_polygon(cell: int) -> Polygon:
     """The hexagon of ``cell`` as a lon/lat polygon."""
     return Polygon(cell_ring(cell))

@@ -174,6 +174,9 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
     assert manifest["data_files"] == ["Points (hexagons): points.csv", "Case flows: ctdc.csv"]
+    # each imported layer has its own key: class breaks for the hexagons, the width scale for flows
+    assert 'id="tipmap-key-0"' in html and 'id="tipmap-key-1"' in html
+    assert "Points per hexagon" in html and "widest: 2 cases" in html
 
 
 def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
