@@ -35,15 +35,12 @@ def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
         PolyLineTextPath(line, style.ARROW, repeat=True, offset=6, attributes={"fill": DRAFT_COLOUR, "font-size": "12"}).add_to(
             group
         )
+    from maps.interactive import hotspot_marker
+
     for _, row in drafts.hotspots.iterrows():
-        label, marker = style.HOTSPOT_KIND[row["kind"]]
-        icon_html = style.marker_svg(marker, fill="#FFFFFF", edge=DRAFT_COLOUR, size=18)
-        folium.Marker(
-            (row.geometry.y, row.geometry.x),
-            icon=folium.DivIcon(html=icon_html, icon_size=(18, 18), icon_anchor=(9, 9), class_name="tipmap-draft-hotspot"),
-            popup=folium.Popup(popups.hotspot(drafts, row), max_width=380),
-            tooltip=folium.Tooltip(text(f"DRAFT: {row['name']} ({label})")),
-        ).add_to(group)
+        icon_html = style.marker_svg(style.HOTSPOT_KIND[row["kind"]][1], fill="#FFFFFF", edge=DRAFT_COLOUR, size=18)
+        marker = hotspot_marker(drafts, row, icon_html, size=18, class_name="tipmap-draft-hotspot", prefix="DRAFT: ")
+        marker.add_to(group)
     key = (
         '<div style="position:fixed;left:12px;bottom:64px;z-index:1000;background:#fff;padding:4px 8px;'
         'border:1px solid #999;font:13px sans-serif">'

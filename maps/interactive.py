@@ -133,12 +133,7 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas) -> list[str]:
         group = folium.FeatureGroup(name=f"Hotspots: {label}", show=True).add_to(fmap)
         icon_html = style.marker_svg(marker, fill=style.HOTSPOT_FILL, edge=style.HOTSPOT_EDGE)
         for _, row in atlas.hotspots[atlas.hotspots["kind"] == kind].iterrows():
-            folium.Marker(
-                (row.geometry.y, row.geometry.x),
-                icon=folium.DivIcon(html=icon_html, icon_size=(20, 20), icon_anchor=(10, 10), class_name="tipmap-hotspot"),
-                popup=folium.Popup(popups.hotspot(atlas, row), max_width=380),
-                tooltip=folium.Tooltip(text(f"{row['name']} ({label})")),
-            ).add_to(group)
+            hotspot_marker(atlas, row, icon_html, size=20, class_name="tipmap-hotspot").add_to(group)
     if len(atlas.hotspots):
         HeatMap(
             [(row.geometry.y, row.geometry.x, float(row["intensity"])) for _, row in atlas.hotspots.iterrows()],
@@ -150,6 +145,17 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas) -> list[str]:
             show=True,
         ).add_to(fmap)
     return kinds
+
+
+def hotspot_marker(atlas: Atlas, row, icon_html: str, *, size: int, class_name: str, prefix: str = "") -> folium.Marker:
+    """One hotspot's marker: its symbol, popup and tooltip (``prefix`` marks drafts)."""
+    label = style.HOTSPOT_KIND[row["kind"]][0]
+    return folium.Marker(
+        (row.geometry.y, row.geometry.x),
+        icon=folium.DivIcon(html=icon_html, icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name=class_name),
+        popup=folium.Popup(popups.hotspot(atlas, row), max_width=380),
+        tooltip=folium.Tooltip(text(f"{prefix}{row['name']} ({label})")),
+    )
 
 
 def _add_support(fmap: folium.Map, atlas: Atlas) -> None:
