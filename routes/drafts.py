@@ -242,7 +242,31 @@ def review_sheet(result: Extraction) -> str:
         lines += [f"## {heading}", ""]
         for draft in drafts:
             lines += _draft_entry(result, draft)
+    lines += _possible_misses(result)
     return "\n".join(lines) + "\n"
+
+
+#: Sentences worth a look though no rule fired: they name two places and speak of trafficking.
+_TRAFFICKING = re.compile(r"traffick|exploit|forced|slave|smuggl|sold|bride|labou?r export|importers?", re.I)
+MAX_MISSES = 40
+
+
+def _possible_misses(result: Extraction) -> list[str]:
+    """Sentences that name two or more places and trafficking but gave no draft: the rules' blind
+    spots (movement without a movement verb, a source named only in the sentence before)."""
+    out = ["## Sentences to check by hand", ""]
+    out += ["They name two or more places and speak of trafficking, but no rule proposed a draft.", ""]
+    found = 0
+    for report, readings in result.reports:
+        for reading in readings:
+            places = {m.place.key for m in reading.mentions}
+            if len(places) >= 2 and not reading.drafts and _TRAFFICKING.search(reading.sentence.text):
+                found += 1
+                if found <= MAX_MISSES:
+                    out.append(f"- `{report.document}`, line {reading.sentence.line}: {_md(reading.sentence.text)}")
+    if found > MAX_MISSES:
+        out.append(f"- … and {found - MAX_MISSES} more")
+    return out + [""] if found else []
 
 
 def _draft_entry(result: Extraction, draft: Draft) -> list[str]:

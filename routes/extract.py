@@ -47,7 +47,11 @@ _TERMS = [(re.compile(p, re.I), v) for p, v in EXPLOITATION_TERMS]
 #: Site terms -> (hotspot kind, exploitation when the sentence names none).
 SITE_TERMS: tuple[tuple[str, str, str], ...] = (
     (r"casinos?", "casino", "sexual_exploitation"),
-    (r"(?:coal )?mines|mining (?:sector )?sites?|mining camps?|coal deposits?", "mining_site", "forced_labour"),
+    (
+        r"(?:coal )?mines|mining (?:sector )?(?:sites?|operations?)|mining sector|mining camps?|coal deposits?",
+        "mining_site",
+        "forced_labour",
+    ),
     (r"brick kilns?", "labour_site", "forced_labour"),
     (r"factor(?:y|ies)|garment plants?|sweatshops?", "factory", "forced_labour"),
     (
@@ -85,7 +89,7 @@ _YEARS = (
     (re.compile(r"\bbetween (1[6-9]\d\d|20\d\d) and (1[6-9]\d\d|20\d\d)\b", re.I), "between"),
     (re.compile(r"\bfrom (1[6-9]\d\d|20\d\d) (?:to|until|through) (1[6-9]\d\d|20\d\d)\b", re.I), "from-to"),
     (re.compile(r"\b(1[6-9]\d\d|20\d\d)\s?[–-]\s?(1[6-9]\d\d|20\d\d)\b"), "range"),
-    (re.compile(r"\bsince (?:the )?(1[6-9]\d\d|20\d\d)\b", re.I), "since"),
+    (re.compile(r"\b(?:since|(?:started|began|beginning|starting) in) (?:the )?(1[6-9]\d\d|20\d\d)\b", re.I), "since"),
     (re.compile(r"\b(?:in|during) (?:\w+ )?(?:of )?(1[6-9]\d\d|20\d\d)\b", re.I), "in"),
 )
 
@@ -119,12 +123,18 @@ class Reading:
 def read_sentences(report: Report, finder: PlaceFinder) -> list[Reading]:
     """Every sentence of ``report`` with what the rules find in it."""
     named = frozenset(m.place.country for s in report.sentences[:200] for m in finder.find(s.text) if m.place.kind == "country")
+    paragraphs: dict[int, list[str]] = {}
+    for sentence in report.sentences:
+        paragraphs.setdefault(sentence.line, []).append(sentence.text)
     readings = []
     for sentence in report.sentences:
         mentions = tuple(finder.find(sentence.text, countries=named))
         terms = exploitation_terms(sentence.text)
         period = years(sentence.text)
-        drafts = tuple(corridors(sentence, mentions, terms, period)) + tuple(hotspots(sentence, mentions, terms, period))
+        around = exploitation_terms(" ".join(paragraphs[sentence.line]))
+        drafts = tuple(corridors(sentence, mentions, terms, period)) + tuple(
+            hotspots(sentence, mentions, terms, period, paragraph=around)
+        )
         readings.append(Reading(sentence, mentions, terms, period, drafts))
     return readings
 
@@ -232,21 +242,26 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
     return drafts
 
 
-def hotspots(sentence: Sentence, mentions, terms, period) -> list[Draft]:
-    """Draft hotspots: a site term and the place it is at (the place after 'in/at/near', or the nearest)."""
+def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> list[Draft]:
+    """Draft hotspots: a site term and the place it is at (the place after 'in/at/near', or the nearest).
+
+    Without an exploitation term in the sentence, the paragraph's terms are used, then the site's
+    usual one (brick kilns: forced labour), and the reason says which."""
     drafts = []
+    located = [m for m in mentions if not (m.demonym and m.place.kind == "country")]  # a nationality is not a site's place
     for pattern, kind, default in _SITES:
         match = pattern.search(sentence.text)
-        if not match or not mentions:
+        if not match or not located:
             continue
-        place = _site_place(sentence.text, match, mentions)
-        values = tuple(v for v, _ in terms) or (default,)
+        place = _site_place(sentence.text, match, located)
+        values = tuple(v for v, _ in terms or paragraph) or (default,)
         reasons = [f"site '{match.group(0)}' at '{place.words}'"]
-        reasons.append(
-            "exploitation " + ", ".join(f"'{w}'" for _, w in terms)
-            if terms
-            else f"no exploitation term: {default} assumed for the site"
-        )
+        if terms:
+            reasons.append("exploitation " + ", ".join(f"'{w}'" for _, w in terms))
+        elif paragraph:
+            reasons.append("exploitation from the paragraph: " + ", ".join(f"'{w}'" for _, w in paragraph))
+        else:
+            reasons.append(f"no exploitation term: {default} assumed for the site")
         score = 0.4 + (0.2 if terms else 0.0) + (0.15 if place.place.kind != "country" else 0.0)
         draft = Draft(
             "hotspots", (place.place,), values, period, round(score, 2), ["; ".join(reasons)], [sentence], kind, match.group(0)

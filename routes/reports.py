@@ -115,6 +115,9 @@ def _title(text: str, path: Path) -> str:
         line = " ".join(line.split())
         if not line or "cookie" in line.lower() or (latin and _latin_share(line) <= 0.5):
             continue
+        half = len(line) // 2
+        if len(line) % 2 and line[:half] == line[half + 1 :]:
+            line = line[:half]  # a page title printed twice on one line
         return line if len(line) <= 150 else line[:120].rsplit(" ", 1)[0] + " …"
     return path.stem
 
