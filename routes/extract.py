@@ -72,7 +72,9 @@ _MOVEMENT = re.compile(
 )
 #: Words for the people moved, after a nationality ("Vietnamese women").
 _VICTIMS = re.compile(
-    r"\s+(?:[a-z]+\s+){0,2}?(?:women|girls|men|boys|children|workers|labou?rers|migrants|victims|nationals|citizens|brides)\b"
+    r"\s+(?:(?:and|or|,)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+)?"  # "Chinese and Mongolian women"
+    r"(?:[a-z]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
+    r"|citizens?|brides?|refugees?|defectors?)\b"
 )
 _BORDER = re.compile(r"\b(?:across|at|over) the (?:\w+[-–])?\w* ?border\b", re.I)
 _ROLE_WORDS = {
@@ -201,11 +203,8 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
     role = roles(text, mentions)
     sources = [m for m, r in zip(mentions, role) if r == "source"]
     by_nationality = not sources
-    if by_nationality:  # "Vietnamese women were taken", "bought kidnapped Vietnamese women"
-        sources = [
-            m for m, r in zip(mentions, role)
-            if r == "nationality" and (m.end <= move.start() or _VICTIMS.match(text, m.end))
-        ]  # fmt: skip
+    if by_nationality:  # "Vietnamese women were taken", "bought kidnapped Vietnamese women"; not "the Russian government"
+        sources = [m for m, r in zip(mentions, role) if r == "nationality" and _VICTIMS.match(text, m.end)]
     if by_nationality:  # "Vietnamese women in the Red River delta were taken": the place they came from
         sources = [_home(text, m, mentions) for m in sources]
     destinations = [m for m, r in zip(mentions, role) if r == "destination" and m.start > move.start()]
@@ -254,6 +253,8 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
         if not match or not located:
             continue
         place = _site_place(sentence.text, match, located)
+        if place is None:
+            continue  # the site's place is not said near it ("this factory ... camps in Xinjiang")
         values = tuple(v for v, _ in terms or paragraph) or (default,)
         reasons = [f"site '{match.group(0)}' at '{place.words}'"]
         if terms:
@@ -270,7 +271,11 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
     return drafts
 
 
-def _site_place(text: str, site: re.Match, mentions) -> Mention:
+#: A site term and the place it is at must be this close (characters) unless joined by in/at/near.
+SITE_REACH = 80
+
+
+def _site_place(text: str, site: re.Match, mentions) -> Mention | None:
     after = [
         m
         for m in mentions
@@ -279,7 +284,12 @@ def _site_place(text: str, site: re.Match, mentions) -> Mention:
     ]
     if after:
         return after[0]
-    return min(mentions, key=lambda m: min(abs(m.start - site.end()), abs(site.start() - m.end)))
+    nearest = min(mentions, key=lambda m: _gap(m, site))
+    return nearest if _gap(nearest, site) <= SITE_REACH else None
+
+
+def _gap(mention: Mention, site: re.Match) -> int:
+    return max(mention.start - site.end(), site.start() - mention.end, 0)
 
 
 def _home(text: str, nationality: Mention, mentions) -> Mention:
