@@ -269,3 +269,22 @@ def test_every_seed_report_gives_valid_drafts(tmp_path):
     assert len(atlas.corridors) >= 10 and len(atlas.hotspots) >= 5
     texts = "".join(p.read_text(encoding="utf-8") for p in seeds)
     assert all(" ".join(q.split())[:60] in " ".join(texts.split()) for q in atlas.sources["quote"])  # quotes are real
+
+
+def test_the_drafts_map_opens_in_a_browser_and_shows_the_drafts(drafts, tmp_path):
+    browser_mod = pytest.importorskip("test_browser")
+    out, _ = drafts
+    page_path = tmp_path / "offline-drafts.html"
+    result = CliRunner().invoke(main, ["render", "--offline", "-o", str(page_path), "--data", str(out)])
+    assert result.exit_code == 0, result.output
+    with browser_mod.playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_mod.CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for path, offline in ((out / "drafts.html", False), (page_path, True)):
+            page, problems, requested = browser_mod.open_page(browser, path, offline=offline)
+            assert problems == []
+            assert page.locator("path.tipmap-draft").count() == 2  # the two draft corridors, dashed
+            assert page.locator(".tipmap-draft-hotspot").count() == 1
+            page.locator("path.tipmap-draft").first.dispatch_event("click")
+            assert "DRAFT, not reviewed" in page.locator(".leaflet-popup-content").inner_text()
+            assert requested == [] if offline else all(browser_mod._tile(u) for u in requested)
+        browser.close()
