@@ -67,7 +67,7 @@ _SITES = [(re.compile(rf"\b(?:{p})\b", re.I), k, e) for p, k, e in SITE_TERMS]
 _MOVEMENT = re.compile(
     r"\b(?:(?:sex |labou?r )?trafficked|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"
     r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:l?ed)?|"
-    r"cross(?:ed|ing)?|fled|coming|come)\b",
+    r"cross(?:ed|ing)?|fled|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
     re.I,
 )
 #: Words for the people moved, after a nationality ("Vietnamese women").
