@@ -15,11 +15,11 @@ from pathlib import Path
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from maps import style
 from maps.fonts import label_for
 from maps.labels import Placer
+from maps.static_text import FONT, draw_legend, draw_texts, file_metadata
 from routes import cartography as carto
 from routes.atlas import Atlas, load_atlas
 from routes.errors import OutputError, SelectionError, UsageProblem
@@ -34,8 +34,6 @@ FORMATS: dict[str, str] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 LABEL_LANGS = ("en", "local", "both")
 MIN_DPI, MAX_DPI, MAX_PIXELS = 50, 1200, 12_000
 
-#: Font sizes (points at output size); nothing is smaller than 9 pt.
-FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}
 OCEAN, LAND, LAND_FOCUS, BORDER = "#DDE8F0", "#F4F3EF", "#E6E2D6", "#8C8C8C"
 
 
@@ -118,7 +116,7 @@ def render_static(
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = manifest_json(atlas, selection)
         write_atomically(
-            output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, stamp)), force=force
+            output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=file_metadata(fmt, title, stamp)), force=force
         )
     return report
 
@@ -159,8 +157,8 @@ def plot_atlas(
     if labels:
         _draw_labels(ax, atlas, view, crs, placer, label_lang, report)
     _draw_country_names(ax, view, crs, extent, placer)
-    _draw_legend(fig, atlas, drawn)
-    _draw_texts(fig, atlas, title, subtitle, audience, crs, view, report)
+    draw_legend(fig, atlas, drawn)
+    draw_texts(fig, atlas, title, subtitle, audience, crs, view, report)
     return fig, report
 
 
@@ -362,150 +360,6 @@ def _draw_country_names(ax, view, crs, extent, placer: Placer) -> None:
             fontstyle="italic",
             zorder=2,
         )
-
-
-def _draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
-    handles: list[Line2D] = []
-    for key, swatch in style.EXPLOITATION.items():
-        if key in drawn["exploitation"]:
-            handles.append(Line2D([], [], color=swatch.colour, linewidth=3, label=swatch.label))
-    for level in style.CONFIDENCE_WIDTH:
-        if level in drawn["confidence"]:
-            dash = (0, (4, 3)) if style.CONFIDENCE_DASH[level] else "solid"
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#555555",
-                    linewidth=style.CONFIDENCE_WIDTH[level] * 0.6,
-                    linestyle=dash,
-                    label=style.CONFIDENCE_LABEL[level],
-                )
-            )
-    for role in style.ROLE:
-        if role in drawn["roles"]:
-            fill, edge, radius, label = style.ROLE[role]
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=radius * 1.3,
-                    markerfacecolor=fill,
-                    markeredgecolor=edge,
-                    label=f"{label} place",
-                )
-            )
-    for kind, (label, marker) in style.HOTSPOT_KIND.items():
-        if kind in drawn["kinds"]:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker=marker,
-                    markersize=10,
-                    markerfacecolor=style.HOTSPOT_FILL,
-                    markeredgecolor=style.HOTSPOT_EDGE,
-                    label=f"{label} (hotspot)",
-                )
-            )
-    if len(atlas.support):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=7,
-                markerfacecolor=style.SUPPORT_FILL,
-                markeredgecolor=style.SUPPORT_EDGE,
-                label="Support organisation",
-            )
-        )
-    legend = fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.755, 0.865),
-        frameon=False,
-        fontsize=FONT["legend"],
-        title="Legend",
-        title_fontsize=FONT["legend_title"],
-        alignment="left",
-    )
-    legend.set_gid("tipmap-legend")
-
-
-def _draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
-    fig.text(
-        0.012,
-        0.982,
-        title,
-        ha="left",
-        va="top",
-        fontsize=FONT["title"],
-        fontweight="bold",
-        family=label_for(title, None, "en").family,
-    )
-    if subtitle:
-        fig.text(
-            0.012,
-            0.918,
-            subtitle,
-            ha="left",
-            va="top",
-            fontsize=FONT["subtitle"],
-            color="#333333",
-            family=label_for(subtitle, None, "en").family,
-        )
-    documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
-    report.sources = documents
-    lon, lat = view.centre
-    kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
-    fig.text(0.012, 0.045, f"Sources: {', '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
-    fig.text(
-        0.012,
-        0.015,
-        f"Basemap: Natural Earth 1:10m (public domain) · {kind} projection centred {abs(lat):.1f}°"
-        f"{'N' if lat >= 0 else 'S'} {abs(lon):.1f}°{'E' if lon >= 0 else 'W'} · made with tipmap",
-        fontsize=FONT["small"],
-        ha="left",
-        color="#333333",
-    )
-    withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
-    import textwrap
-
-    fig.text(
-        0.755,
-        0.09,
-        textwrap.fill(withheld[0].upper() + withheld[1:], 48),
-        fontsize=FONT["small"],
-        ha="left",
-        va="bottom",
-        color="#333333",
-    )
-    if audience == "confidential":
-        fig.text(
-            0.988,
-            0.982,
-            "CONFIDENTIAL: contains shelter, informant or victim locations. Do not share.",
-            ha="right",
-            va="top",
-            fontsize=FONT["legend"],
-            fontweight="bold",
-            color="white",
-            bbox={"fc": "#B00020", "ec": "none", "pad": 3},
-        )
-
-
-def _metadata(fmt: str, title: str, stamp: str) -> dict[str, str]:
-    """File metadata carrying the manifest (PNG text chunk, PDF subject, SVG description)."""
-    if fmt == "png":
-        return {"Title": title, "Software": "tipmap", "Comment": stamp}
-    if fmt == "pdf":
-        return {"Title": title, "Creator": "tipmap", "Subject": stamp}
-    return {"Title": title, "Description": stamp}
 
 
 warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
