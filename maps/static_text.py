@@ -20,6 +20,7 @@ FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "
 
 
 def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
+    """The legend, right of the map: only the exploitation types, confidences, roles and kinds drawn."""
     handles: list[Line2D] = []
     for key, swatch in style.EXPLOITATION.items():
         if key in drawn["exploitation"]:
@@ -93,6 +94,8 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
 
 
 def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
+    """Title and subtitle, the source line, basemap and projection credit, the audience footer
+    (what was withheld) and, for the confidential audience, the CONFIDENTIAL stamp."""
     fig.text(
         0.012,
         0.982,
