@@ -76,7 +76,8 @@ _VICTIMS = re.compile(
     r"(?:[a-z]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
     r"|citizens?|brides?|refugees?|defectors?)\b"
 )
-_BORDER = re.compile(r"\b(?:across|at|over) the (?:\w+[-–])?\w* ?border\b", re.I)
+#: "across the border", "at the China–Vietnam border": named in the reason, a little surer.
+_BORDER = re.compile(r"\b(?:across|at|over|through) the (?:[\w ]+?[-–])?[\w ]*?\bborder\b", re.I)
 _ROLE_WORDS = {
     "from": "source", "out of": "source", "to": "destination", "into": "destination", "towards": "destination",
     "toward": "destination", "through": "transit", "via": "transit", "across": "transit", "in": "in",
@@ -227,10 +228,14 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
             reasons.append(f"destination '{dst.words}' (after {_role_word(text, dst)})")
             if via:
                 reasons.append("transit " + ", ".join(f"'{p.name}'" for p in via))
+            border = _BORDER.search(text)
+            if border:
+                reasons.append(f"'{border.group(0)}'")
             score = 0.45 + (0.2 if not by_nationality else 0.0)
             score += 0.1 if re.search(r"traffick|sold|smuggl", move.group(0), re.I) else 0.0
             score += 0.15 if terms else 0.0
             score += 0.05 if "country" not in (src.place.kind, dst.place.kind) else 0.0
+            score += 0.05 if border else 0.0
             if terms:
                 reasons.append("exploitation " + ", ".join(f"'{w}'" for _, w in terms))
             values = tuple(v for v, _ in terms) or ("other",)

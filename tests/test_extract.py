@@ -97,6 +97,33 @@ def test_years_and_periods(text, period):
     assert years(text) == period
 
 
+@pytest.mark.parametrize(
+    ("text", "route", "exploitation"),
+    [
+        ("Vietnamese women are sold across the China–Vietnam border.", "VN>CN", ("other",)),
+        ("Burmese brides were sold at the border in Ruili.", "MM>Ruili/CN", ("forced_marriage",)),
+        ("Women from Lao Cai were taken across the border into Yunnan.", "Lao Cai/VN>Yunnan/CN", ("other",)),
+        (
+            "North Korean women cross the Tumen river into Yanbian where they are sold as brides.",
+            "KP>Yanbian/CN",
+            ("forced_marriage",),
+        ),
+        ("The Russian government's petroleum export to the DPRK is aid.", None, None),  # goods, not people
+    ],
+)
+def test_border_crossings_and_sales_become_corridors(finder, text, route, exploitation):
+    mentions = tuple(finder.find(text))
+    drafts = corridors(Sentence(text, 1), mentions, exploitation_terms(text), years(text))
+    if route is None:
+        assert drafts == []
+        return
+    (draft,) = drafts
+    assert f"{place_key(draft.places[0])}>{place_key(draft.places[-1])}" == route
+    assert draft.exploitation == exploitation
+    if "border" in text:
+        assert "border" in draft.reasons[0]
+
+
 def test_exploitation_terms_map_to_the_atlas_vocabulary():
     found = dict(exploitation_terms("Girls sold as brides, boys in debt bondage, women in brothels and scam compounds."))
     assert set(found) == {"forced_marriage", "forced_labour", "sexual_exploitation", "forced_criminality"}
