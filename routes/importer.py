@@ -157,6 +157,8 @@ def _csv_chunks(source: Path, columns: PointColumns, report: ImportReport, chunk
         header = list(pd.read_csv(source, sep=sep, nrows=0, encoding="utf-8").columns)
     except pd.errors.EmptyDataError:
         raise ImportError_(f"{source}: empty file (no header row)") from None
+    except pd.errors.ParserError as err:
+        raise ImportError_(f"{source}: not readable as CSV: {_parser_message(err)}") from None
     lat = _find(header, columns.lat, LAT_NAMES, "latitude (--lat)", source)
     lon = _find(header, columns.lon, LON_NAMES, "longitude (--lon)", source)
     place = _find(header, columns.place, PLACE_NAMES, "place names (--place)", source) if not (lat and lon) else None
@@ -173,7 +175,7 @@ def _csv_chunks(source: Path, columns: PointColumns, report: ImportReport, chunk
     reader = pd.read_csv(
         source, sep=sep, usecols=usecols, chunksize=chunk_rows, encoding="utf-8", dtype={place: str} if place else None
     )
-    for raw in reader:
+    for raw in _checked_chunks(reader, source):
         rows = np.arange(offset + 1, offset + len(raw) + 1)
         offset += len(raw)
         report.rows += len(raw)
@@ -187,6 +189,24 @@ def _csv_chunks(source: Path, columns: PointColumns, report: ImportReport, chunk
         if columns.crs:
             lons, lats = _to_wgs84(lons, lats, columns.crs, source)
         yield _usable(pd.DataFrame({"lon": lons, "lat": lats, **{c: raw[c].to_numpy() for c in extra}}), rows, report, source)
+
+
+def _checked_chunks(reader, source: Path) -> Iterator[pd.DataFrame]:
+    """The reader's chunks; a CSV the parser cannot read (an unclosed quote...) is our error."""
+    done = 0
+    while True:
+        try:
+            chunk = next(reader)
+        except StopIteration:
+            return
+        except pd.errors.ParserError as err:
+            raise ImportError_(f"{source}: not readable as CSV after row {done + 1}: {_parser_message(err)}") from None
+        done += len(chunk)
+        yield chunk
+
+
+def _parser_message(err: Exception) -> str:
+    return re.sub(r"\s+", " ", str(err)).replace("Error tokenizing data. C error: ", "").strip()[:160]
 
 
 def _check_utf8(source: Path) -> None:

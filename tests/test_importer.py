@@ -145,6 +145,12 @@ def test_polygons_count_at_a_point_inside_and_invalid_ones_are_repaired(tmp_path
     assert "2 polygons counted at a point inside each" in report.describe()
 
 
+@pytest.mark.parametrize("text", ['"', 'lat,lon\n1,2\n"3,4\n'], ids=["header", "body"])
+def test_a_csv_with_an_unclosed_quote_is_our_error(tmp_path, text):
+    with pytest.raises(ImportError_, match="not readable as CSV.*EOF inside string"):
+        read_points(write(tmp_path, "q.csv", text))
+
+
 def test_truncated_geojson(tmp_path):
     path = write(
         tmp_path, "t.geojson", '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Poi'
