@@ -579,24 +579,10 @@ def extract(
       tipmap validate drafts/
       tipmap render --data drafts/ -o with-drafts.html
     """
-    from maps.interactive import render_html
-    from routes.atlas import load_atlas
-    from routes.drafts import extract_reports, write_drafts
-    from routes.errors import OutputError
+    from maps.drafts import write_extraction
 
     out = Path(output)
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError(f"{out}: directory exists and is not empty; give --force to replace it")
-    atlas = load_atlas(data_dir)
-    result = extract_reports(list(reports), atlas=atlas, encoding=encoding, title=title)
-
-    def page(directory: Path) -> None:
-        if result.drafts:
-            render_html(
-                directory / "drafts.html", title="Drafts to review", data_dir=data_dir, data=(str(directory),), fit_data=True
-            )
-
-    write_drafts(result, out, force=force, page=page)
+    result = write_extraction(list(reports), out, data_dir=data_dir, encoding=encoding, title=title, force=force)
     corridors = sum(d.layer == "corridors" for d in result.drafts)
     for report, readings in result.reports:
         click.echo(f"{report.document}: {len(readings)} sentences; title: {report.title}", err=True)

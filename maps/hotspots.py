@@ -1,32 +1,12 @@
 """`tipmap hotspots`: aggregate points into H3 cells, then write a map or the cells.
 
-The map and atlas modules (folium compiles its templates and geopandas loads for most of a
-second) are imported in a background thread while the points are read and binned (pandas'
-parser and h3ronpy release the GIL), so the import costs little wall time.
-"""
+The map modules (folium and its templates) are imported only when a map is drawn, so writing
+cells does not wait for them."""
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
-
-
-def warm_imports() -> threading.Thread:
-    """Start importing what drawing the map needs; join the thread before drawing."""
-
-    def load() -> None:
-        try:
-            import maps.hexmap  # noqa: F401
-            import routes.atlas  # noqa: F401
-            import routes.select  # noqa: F401
-        except Exception:  # noqa: BLE001 - the main thread's own import reports any failure
-            pass
-
-    thread = threading.Thread(target=load, name="tipmap-warm-imports", daemon=True)
-    thread.start()
-    return thread
-
 
 CELL_SUFFIXES = (".gpkg", ".geojson", ".parquet")
 
@@ -53,7 +33,6 @@ def render_hotspots(
     then shows cells of ~10 km or more (resolution 5 at most); ``confidential`` data needs
     the confidential audience. Returns the binning and the import report (None for dask).
     """
-    warming = warm_imports() if Path(output).suffix.lower() == ".html" else None
     from routes.errors import OutputError, UsageProblem
     from routes.hexbin import PUBLIC_MAX_RES, aggregate, cells_frame
     from routes.importer import ImportReport, PointColumns, iter_points
@@ -91,8 +70,6 @@ def render_hotspots(
         cells = cells_frame(binning)
         write_atomically(output, lambda tmp: _write_cells(cells, tmp, suffix, stamp), force=force)
         return binning, report
-    if warming is not None:
-        warming.join()
     from maps.hexmap import hex_map, write_hex_map
     from routes.atlas import load_atlas
     from routes.select import Selection, is_empty, select

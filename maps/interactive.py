@@ -7,7 +7,6 @@ fit to the selection. Every data string is escaped (:mod:`maps.escape`).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import folium
@@ -184,12 +183,14 @@ def render_html(
     data_sensitivity: str = "restricted",
     reports: list | None = None,
     fit_data: bool = False,
+    data_labels: dict[str, str] | None = None,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
 
     Leaflet and its plugins are always inlined (a Content-Security-Policy lets only the
     page's own scripts run); ``offline`` also draws Natural Earth countries instead of web
-    tiles, so the page opens with the network switched off.
+    tiles, so the page opens with the network switched off. ``data_labels`` names ``data``
+    layers (path -> label); ``fit_data`` opens the map on the drafts rather than the atlas.
 
     Raises
     ------
@@ -204,7 +205,7 @@ def render_html(
     from routes.manifest import manifest
 
     stamp = manifest(atlas, selection)
-    imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports)
+    imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports, labels=data_labels)
     if imported:
         stamp["data_files"] = [name for _, _, name in imported]
     view = selection.bbox or (_drafts_view(imported) if fit_data else None)
@@ -227,7 +228,9 @@ def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None) -> list:
+def _imported(
+    paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None, labels: dict[str, str] | None = None
+) -> list:
     """Layers for ``render --data``: CTDC-style case tables as flows, other point files as hexagons."""
     from maps.imported import add_flows, add_hexagons
     from routes.errors import UsageProblem
@@ -241,7 +244,7 @@ def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, report
     for path in paths:
         name = Path(path).name
         if Path(path).is_dir():
-            layers.append(_drafts_layer(path, audience))
+            layers.append(_drafts_layer(path, audience, (labels or {}).get(path)))
             continue
         if is_case_table(path):
             flows = read_flows(path)
@@ -259,14 +262,12 @@ def _imported(paths: tuple[str, ...], *, audience: str, sensitivity: str, report
     return layers
 
 
-def _drafts_layer(path: str, audience: str) -> tuple:
+def _drafts_layer(path: str, audience: str, label: str | None) -> tuple:
     """An atlas directory given to ``--data`` (the drafts of ``tipmap extract``), drawn as drafts."""
     from maps.drafts import add_drafts
 
     drafts = select(load_atlas(path), Selection(audience=audience))
-    name = Path(path).resolve().name
-    building = re.match(r"^\.(.+)\.[^.]+\.part$", name)  # tipmap extract draws the map before renaming its directory
-    return (add_drafts, drafts, f"Drafts: {building.group(1) if building else name}")
+    return (add_drafts, drafts, f"Drafts: {label or Path(path).resolve().name}")
 
 
 def page_html(fmap: folium.Map, *, offline: bool) -> str:

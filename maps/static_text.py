@@ -96,27 +96,10 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
 def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
     """Title and subtitle, the source line, basemap and projection credit, the audience footer
     (what was withheld) and, for the confidential audience, the CONFIDENTIAL stamp."""
-    fig.text(
-        0.012,
-        0.982,
-        title,
-        ha="left",
-        va="top",
-        fontsize=FONT["title"],
-        fontweight="bold",
-        family=label_for(title, None, "en").family,
-    )
-    if subtitle:
-        fig.text(
-            0.012,
-            0.918,
-            subtitle,
-            ha="left",
-            va="top",
-            fontsize=FONT["subtitle"],
-            color="#333333",
-            family=label_for(subtitle, None, "en").family,
-        )
+    for line, y, extra in ((title, 0.982, {"fontsize": FONT["title"], "fontweight": "bold"}),
+                           (subtitle, 0.918, {"fontsize": FONT["subtitle"], "color": "#333333"})):  # fmt: skip
+        if line:
+            fig.text(0.012, y, line, ha="left", va="top", family=label_for(line, None, "en").family, **extra)
     documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
     report.sources = documents
     lon, lat = view.centre

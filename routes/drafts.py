@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from routes.errors import OutputError
+from maps.escape import markdown
 from routes.extract import Draft, Reading, read_sentences
+from routes.output import write_directory_atomically
 from routes.placenames import Place, PlaceFinder, fold
-from routes.reports import Report, read_report
+from routes.reports import Report, Sentence, read_report
 from routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
 from routes.tables import country_names
 
@@ -33,8 +31,7 @@ class Extraction:
 
     reports: list[tuple[Report, list[Reading]]] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
-    ids: dict[int, str] = field(default_factory=dict)  # id(draft) -> record id
-    quote_ids: dict[tuple[str, int, str], str] = field(default_factory=dict)  # (document, line, text) -> source id
+    quote_ids: dict[Sentence, str] = field(default_factory=dict)  # quote -> its source record's id
 
 
 def extract_reports(paths: list[str | Path], *, atlas, encoding: str | None = None, title: str | None = None) -> Extraction:
@@ -94,34 +91,29 @@ def _place_id(place: Place) -> str:
 def _assign_ids(result: Extraction) -> None:
     used: set[str] = set()
     for draft in result.drafts:
-        stem = "d-" + "-".join(_place_id(p) for p in (draft.places if draft.layer == "corridors" else draft.places))
+        stem = "d-" + "-".join(_place_id(p) for p in draft.places)
         if draft.layer == "hotspots":
             stem += "-" + draft.kind.replace("_", "-")
         ident, n = stem[:80].rstrip("-"), 2
         while ident in used:
             ident, n = f"{stem[:76].rstrip('-')}-{n}", n + 1
         used.add(ident)
-        result.ids[id(draft)] = ident
+        draft.ident = ident
     for report, _ in result.reports:
         stem = _slug(Path(report.document).stem)[:24].strip("-")
-        quotes = sorted({(q.line, q.text) for d in result.drafts for q in d.quotes if _document(result, q) == report.document})
-        for n, (line, text) in enumerate(quotes, start=1):
-            result.quote_ids[(report.document, line, text)] = f"{stem}-q{n:03d}"
-
-
-def _document(result: Extraction, sentence) -> str:
-    for report, readings in result.reports:
-        if any(r.sentence is sentence for r in readings):
-            return report.document
-    return ""
+        quotes = sorted(
+            {q for d in result.drafts for q in d.quotes if q.document == report.document}, key=lambda q: (q.line, q.text)
+        )
+        for n, quote in enumerate(quotes, start=1):
+            result.quote_ids[quote] = f"{stem}-q{n:03d}"
 
 
 def tables(result: Extraction) -> dict[str, list[dict[str, object]]]:
     """The drafts as atlas records, by file name."""
     titles = {r.document: r.title for r, _ in result.reports}
     sources = [
-        {"id": sid, "title": titles[doc], "document": doc, "quote": text}
-        for (doc, _, text), sid in sorted(result.quote_ids.items(), key=lambda kv: kv[1])
+        {"id": sid, "title": titles[quote.document], "document": quote.document, "quote": quote.text}
+        for quote, sid in sorted(result.quote_ids.items(), key=lambda kv: kv[1])
     ]
     places: dict[str, dict[str, object]] = {}
     corridors, hotspots = [], []
@@ -129,11 +121,11 @@ def tables(result: Extraction) -> dict[str, list[dict[str, object]]]:
         for place in draft.places:
             places.setdefault(_place_id(place), _place_record(place))
         common = {
-            "id": result.ids[id(draft)],
+            "id": draft.ident,
             "exploitation": LIST_SEP.join(draft.exploitation),
             "period_start": draft.period[0],
             "period_end": draft.period[1],
-            "sources": LIST_SEP.join(result.quote_ids[(_document(result, q), q.line, q.text)] for q in draft.quotes),
+            "sources": LIST_SEP.join(result.quote_ids[q] for q in draft.quotes),
             "sensitivity": "public",
             "status": "draft",
             "score": f"{draft.score:.2f}",
@@ -186,16 +178,8 @@ def write_drafts(
 
     ``page(directory)`` draws the map of the drafts into the finished temporary directory.
     """
-    target = Path(output)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"{target}: directory '{parent}' does not exist")
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise OutputError(f"{target}: directory exists and is not empty; give --force to replace it")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         for name, records in tables(result).items():
             columns = [c.name for _, (fname, cols) in LAYER_FILES.items() if fname == name for c in cols]
             buffer = io.StringIO()
@@ -206,25 +190,8 @@ def write_drafts(
         (tmp / "review.md").write_text(review_sheet(result), encoding="utf-8")
         if page is not None:
             page(tmp)
-        os.chmod(tmp, 0o755 & ~_umask())
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return write_directory_atomically(output, fill, force=force)
 
 
 def review_sheet(result: Extraction) -> str:
@@ -234,7 +201,7 @@ def review_sheet(result: Extraction) -> str:
               "copying its rows into the atlas (set `status` to `curated`), or reject it.", ""]  # fmt: skip
     for report, readings in result.reports:
         named = sum(1 for r in readings if r.mentions)
-        lines.append(f"- **{_md(report.title)}** (`{report.document}`): {len(readings)} sentences, {named} name a place")
+        lines.append(f"- **{markdown(report.title)}** (`{report.document}`): {len(readings)} sentences, {named} name a place")
     corridors = [d for d in result.drafts if d.layer == "corridors"]
     hotspots = [d for d in result.drafts if d.layer == "hotspots"]
     lines += ["", f"{len(corridors)} draft corridors, {len(hotspots)} draft hotspots.", ""]
@@ -263,7 +230,7 @@ def _possible_misses(result: Extraction) -> list[str]:
             if len(places) >= 2 and not reading.drafts and _TRAFFICKING.search(reading.sentence.text):
                 found += 1
                 if found <= MAX_MISSES:
-                    out.append(f"- `{report.document}`, line {reading.sentence.line}: {_md(reading.sentence.text)}")
+                    out.append(f"- `{report.document}`, line {reading.sentence.line}: {markdown(reading.sentence.text)}")
     if found > MAX_MISSES:
         out.append(f"- … and {found - MAX_MISSES} more")
     return out + [""] if found else []
@@ -273,15 +240,10 @@ def _draft_entry(result: Extraction, draft: Draft) -> list[str]:
     names = country_names()
     period = "–".join("" if y is None else str(y) for y in draft.period) if any(draft.period) else "no year"
     where = "; ".join(f"{p.name} ({names.get(p.country, p.country)}, {p.lat:.3f}, {p.lon:.3f}: {p.origin})" for p in draft.places)
-    out = [f"### {_md(_label(draft))}  `{result.ids[id(draft)]}`", ""]
+    out = [f"### {markdown(_label(draft))}  `{draft.ident}`", ""]
     out.append(f"- [ ] accept  - [ ] reject  — score **{draft.score:.2f}**; {', '.join(draft.exploitation)}; {period}")
-    out.append(f"- Places: {_md(where)}")
-    out += [f"- Why: {_md(reason)}" for reason in draft.reasons]
+    out.append(f"- Places: {markdown(where)}")
+    out += [f"- Why: {markdown(reason)}" for reason in draft.reasons]
     for quote in draft.quotes:
-        out.append(f"- > {_md(quote.text)} — `{_document(result, quote)}`, line {quote.line}")
+        out.append(f"- > {markdown(quote.text)} — `{quote.document}`, line {quote.line}")
     return [*out, ""]
-
-
-def _md(text: str) -> str:
-    """Text safe inside Markdown (no HTML, links or emphasis from the report)."""
-    return re.sub(r"([\\`*_\[\]<>#|~])", r"\\\1", text)

@@ -110,6 +110,7 @@ class Draft:
     quotes: list[Sentence] = field(default_factory=list)
     kind: str = ""  # hotspot kind
     site: str = ""  # the site words, for a hotspot's name
+    ident: str = ""  # the record id, given once every draft is known
 
 
 @dataclass(frozen=True)

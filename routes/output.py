@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -38,9 +39,7 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
     handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
     os.close(handle)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         write(tmp)
         if tmp.stat().st_size == 0:
@@ -50,3 +49,46 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+def check_directory(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """``path`` as a Path for an output directory: its parent exists, and it is absent, empty,
+    or replaced only with ``force``."""
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{target}: directory '{parent}' does not exist")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise OutputError(f"{target}: directory exists and is not empty; give --force to replace it")
+    return target
+
+
+def write_directory_atomically(path: str | os.PathLike[str], fill: Callable[[Path], None], *, force: bool = False) -> Path:
+    """Call ``fill(tmp)`` on a temporary directory beside ``path``, then rename it into place
+    (a directory already there is replaced only with ``force``). An error or Ctrl-C leaves the
+    old directory as it was and no temporary one."""
+    target = check_directory(path, force=force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        fill(tmp)
+        os.chmod(tmp, 0o777 & ~_umask())
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            tmp.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

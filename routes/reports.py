@@ -37,10 +37,11 @@ class ReportError(TipmapError):
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a report and the line it starts on (1-based)."""
+    """One sentence of a report, the line it starts on (1-based) and the report's file name."""
 
     text: str
     line: int
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def read_report(path: str | Path, *, encoding: str | None = None, title: str | N
             text = pattern.sub(repl, text)
     if not text.strip():
         raise ReportError(f"{path}: empty report: no text to read")
-    return Report(path.name, title or _title(text, path), tuple(split_sentences(text)), text)
+    return Report(path.name, title or _title(text, path), tuple(split_sentences(text, document=path.name)), text)
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> str:
@@ -127,7 +128,7 @@ def _latin_share(text: str) -> float:
     return sum(ch < "\u0250" for ch in letters) / max(len(letters), 1)
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, *, document: str = "") -> list[Sentence]:
     """Sentences, each with the line it starts on; paragraphs (lines) never run together."""
     found: list[Sentence] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -137,16 +138,16 @@ def split_sentences(text: str) -> list[Sentence]:
             word = last_word.group(1).rstrip(".").lower() if last_word else ""
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-            _add(found, line[start : match.end()], number)
+            _add(found, line[start : match.end()], number, document)
             start = match.end()
-        _add(found, line[start:], number)
+        _add(found, line[start:], number, document)
     return found
 
 
-def _add(found: list[Sentence], piece: str, line: int) -> None:
+def _add(found: list[Sentence], piece: str, line: int, document: str) -> None:
     piece = " ".join(piece.split())
     if len(piece) > 1:
-        found.append(Sentence(piece, line))
+        found.append(Sentence(piece, line, document))
 
 
 class _TextOnly(HTMLParser):
