@@ -13,7 +13,7 @@ from functools import cache
 from routes.atlas import Atlas
 from routes.errors import UsageProblem
 from routes.geodesy import distance_km
-from routes.placenames import fold, geonames_cities
+from routes.placenames import fold, geonames_cities, pause_gc
 
 COORDINATES = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 #: Two gazetteer hits closer than this are the same place (e.g. a city and its district).
@@ -101,9 +101,10 @@ def _gazetteer_matches(key: str) -> list[Location]:
 @cache
 def _gazetteer_index() -> dict[str, list[dict]]:
     index: dict[str, list[dict]] = {}
-    for city in geonames_cities():
-        for name in {city["name"], *city["alternatenames"]}:
-            index.setdefault(fold(name), []).append(city)
+    with pause_gc():
+        for city in geonames_cities():
+            for name in {city["name"], *city["alternatenames"]}:
+                index.setdefault(fold(name), []).append(city)
     return index
 
 

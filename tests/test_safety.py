@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
 import xml.etree.ElementTree as ET
 
@@ -136,6 +137,27 @@ def test_hostile_text_is_inert_in_svg_kml_and_gpx(tmp_path, hostile_atlas):
         assert not any(el.tag.endswith("script") for el in root.iter())
         texts = " ".join(t for el in root.iter() for t in (el.text or "",))
         assert "<script>window.__pwned=1</script>" in texts or name.endswith(".svg")  # KML/GPX keep the text, as text
+
+
+def test_hostile_text_makes_a_readable_pdf_with_no_script(tmp_path, hostile_atlas):
+    pypdf = pytest.importorskip("pypdf")
+    out = tmp_path / "h.pdf"
+    result = CliRunner().invoke(
+        main, ["plot", "-o", str(out), "--atlas", str(hostile_atlas), "--size", "800x450", "--dpi", "100"]
+    )
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert b"/JavaScript" not in data and b"/JS " not in data and b"/OpenAction" not in data
+    assert pypdf.PdfReader(out).pages[0].extract_text()  # well-formed, text extractable
+
+
+@given(st.text())
+def test_markdown_text_has_no_active_characters(value):
+    from maps.escape import markdown
+
+    escaped = markdown(value)
+    unescaped = re.sub(r"\\.", "", escaped)  # drop every escaped pair
+    assert not any(ch in unescaped for ch in "`*_[]<>#|~\\")
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, hostile_atlas):
