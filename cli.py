@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from routes.errors import TipmapError, UsageProblem
-from routes.schema import EXPLOITATION, LAYERS
+from tipmap.routes.errors import TipmapError, UsageProblem
+from tipmap.routes.schema import EXPLOITATION, LAYERS
 
 AUDIENCES = ("public", "internal", "confidential")
 
@@ -61,7 +61,7 @@ class TipmapGroup(click.Group):
 
 
 def _country(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    from routes.tables import country_codes
+    from tipmap.routes.tables import country_codes
 
     codes = tuple(v.strip().upper() for v in values)
     for code in codes:
@@ -131,7 +131,7 @@ def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _selection(kwargs: dict[str, Any]) -> Any:
-    from routes.select import Selection
+    from tipmap.routes.select import Selection
 
     return Selection(
         corridors=kwargs.pop("corridors"),
@@ -191,7 +191,7 @@ def render(
       tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
       tipmap render -o field.html --offline --country MN
     """
-    from maps.interactive import render_html
+    from tipmap.maps.interactive import render_html
 
     selection = _selection(kwargs)
     reports: list = []
@@ -259,7 +259,7 @@ def plot(
       tipmap plot -o mekong.pdf --country MM --country VN --label-lang both --title "Mekong corridors"
       tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
     """
-    from maps.static import render_static
+    from tipmap.maps.static import render_static
 
     selection = _selection(kwargs)
     report = render_static(
@@ -336,9 +336,9 @@ def outreach(
       tipmap outreach --near 22.34,103.84 --radius 80km -o sapa/
       tipmap outreach --along vn-cn-mong-cai-dongxing --buffer 25km -o mongcai/ --audience internal
     """
-    from maps.outreach import write_outreach
-    from routes.outreach_files import to_text
-    from routes.select import Selection
+    from tipmap.maps.outreach import write_outreach
+    from tipmap.routes.outreach_files import to_text
+    from tipmap.routes.select import Selection
 
     plan, written = write_outreach(
         directory,
@@ -380,15 +380,15 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
       tipmap export -f odk -o sites.csv --country MN
       tipmap export -f geojson -o - | jq '.features | length'
     """
-    from routes.atlas import load_atlas
-    from routes.export import export_atlas
-    from routes.select import is_empty, select
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.export import export_atlas
+    from tipmap.routes.select import is_empty, select
 
     selection = _selection(kwargs)
     atlas = select(load_atlas(kwargs["data_dir"]), selection)
     if is_empty(atlas):
         raise UsageProblem("the filters select nothing to export; loosen --corridor/--country/--exploitation/--since/--until")
-    from routes.manifest import manifest
+    from tipmap.routes.manifest import manifest
 
     counts = export_atlas(atlas, fmt, output, audience=selection.audience, stamp=manifest(atlas, selection), force=force)
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
@@ -458,11 +458,11 @@ def hotspots(
       tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --sensitivity public
       tipmap hotspots 'parts/*.parquet' -o map.html --engine dask
     """
-    from maps.hotspots import render_hotspots
-    from routes.importer import PointColumns
+    from tipmap.maps.hotspots import render_hotspots
+    from tipmap.routes.importer import PointColumns
 
     columns = PointColumns(lat=lat, lon=lon, place=place, crs=crs, weight=weight, by=by)
-    from routes.importer import estimated_rows
+    from tipmap.routes.importer import estimated_rows
 
     expected = estimated_rows(source)
     bar = click.progressbar(length=max(expected, 1), label="points", file=sys.stderr) if expected > 100_000 else None
@@ -515,9 +515,9 @@ def list_(layer: str, fmt: str, **kwargs: Any) -> None:
       tipmap list hotspots --country MN
       tipmap list corridors --format json > corridors.json
     """
-    from routes import listing
-    from routes.atlas import load_atlas
-    from routes.select import select
+    from tipmap.routes import listing
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.select import select
 
     atlas = select(load_atlas(kwargs["data_dir"]), _selection(kwargs))
     records = listing.rows(atlas, layer, geometry="geojson" if fmt == "json" else "wkt")
@@ -537,8 +537,8 @@ def validate(path: str) -> None:
     Example:
       tipmap validate my-atlas/
     """
-    from routes.atlas import load_atlas
-    from routes.errors import AtlasDataError
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.errors import AtlasDataError
 
     try:
         atlas = load_atlas(path)
@@ -579,7 +579,7 @@ def extract(
       tipmap validate drafts/
       tipmap render --data drafts/ -o with-drafts.html
     """
-    from maps.drafts import write_extraction
+    from tipmap.maps.drafts import write_extraction
 
     out = Path(output)
     result = write_extraction(list(reports), out, data_dir=data_dir, encoding=encoding, title=title, force=force)

@@ -62,7 +62,7 @@ kind, src, out = sys.argv[1:4]
 if kind == "tipmap":
     import subprocess
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cli", "hotspots", src, "-o", out, "--force"], check=True,
+    subprocess.run([sys.executable, "-m", "tipmap", "hotspots", src, "-o", out, "--force"], check=True,
                    stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -129,8 +129,8 @@ def main() -> int:
             make_points(big, 10_000_000, seed=8)
             results["tipmap_10m"] = {"median": child("tipmap", big, work / "big.html")}
             print("tipmap_10m", results["tipmap_10m"]["median"], flush=True)
-        help_s = timed([sys.executable, "-m", "cli", "--help"], args.runs)
-        atlas_s = timed([sys.executable, "-m", "cli", "render", "-o", str(work / "atlas.html"), "--force"], args.runs)
+        help_s = timed([sys.executable, "-m", "tipmap", "--help"], args.runs)
+        atlas_s = timed([sys.executable, "-m", "tipmap", "render", "-o", str(work / "atlas.html"), "--force"], args.runs)
     write_results(results, help_s, atlas_s, args.runs)
     return 0
 

@@ -1,4 +1,4 @@
-"""tipmap's curated data files, read with ``importlib.resources.files("geodata")``.
+"""tipmap's curated data files, read with ``importlib.resources.files("tipmap.geodata")``.
 
 See ``SOURCES.md`` in this package for the provenance and licence of every file.
 """

@@ -12,8 +12,8 @@ import folium
 from branca.element import Element
 from folium.plugins import PolyLineTextPath
 
-from maps import popups, style
-from maps.escape import text
+from tipmap.maps import popups, style
+from tipmap.maps.escape import text
 
 DRAFT_COLOUR = "#7B3294"  # purple: outside the exploitation palette, still colour-blind distinct
 DRAFT_DASH = "2 8"
@@ -37,7 +37,7 @@ def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
         PolyLineTextPath(line, style.ARROW, repeat=True, offset=6, attributes={"fill": DRAFT_COLOUR, "font-size": "12"}).add_to(
             group
         )
-    from maps.interactive import hotspot_marker
+    from tipmap.maps.interactive import hotspot_marker
 
     for _, row in drafts.hotspots.iterrows():
         icon_html = style.marker_svg(style.HOTSPOT_KIND[row["kind"]][1], fill="#FFFFFF", edge=DRAFT_COLOUR, size=18)
@@ -67,10 +67,10 @@ def write_extraction(
 
     Returns the :class:`routes.drafts.Extraction`.
     """
-    from maps.interactive import render_html
-    from routes.atlas import load_atlas
-    from routes.drafts import extract_reports, write_drafts
-    from routes.output import check_directory
+    from tipmap.maps.interactive import render_html
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.drafts import extract_reports, write_drafts
+    from tipmap.routes.output import check_directory
 
     target = check_directory(output, force=force)  # before the work, not only after it
     result = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)

@@ -10,10 +10,10 @@ import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from maps import legend, style
-from maps.escape import text
-from maps.interactive import TILES, page_html
-from routes.hexbin import Binning, cell_rings, class_breaks, classify
+from tipmap.maps import legend, style
+from tipmap.maps.escape import text
+from tipmap.maps.interactive import TILES, page_html
+from tipmap.routes.hexbin import Binning, cell_rings, class_breaks, classify
 
 
 class HexLayer(MacroElement):
@@ -77,7 +77,7 @@ def hex_map(
     breaks = class_breaks(values, k=len(style.HEX_RAMP), scheme=scheme)
     ramp = style.HEX_RAMP[-len(breaks) :] if len(breaks) < len(style.HEX_RAMP) else style.HEX_RAMP
     if atlas is not None:
-        from maps.interactive import build_map
+        from tipmap.maps.interactive import build_map
 
         fmap = build_map(atlas, title=title, audience=audience, view=binning.bounds, manifest=manifest)
     else:

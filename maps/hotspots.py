@@ -33,10 +33,10 @@ def render_hotspots(
     then shows cells of ~10 km or more (resolution 5 at most); ``confidential`` data needs
     the confidential audience. Returns the binning and the import report (None for dask).
     """
-    from routes.errors import OutputError, UsageProblem
-    from routes.hexbin import PUBLIC_MAX_RES, aggregate, cells_frame
-    from routes.importer import ImportReport, PointColumns, iter_points
-    from routes.output import check_writable, write_atomically
+    from tipmap.routes.errors import OutputError, UsageProblem
+    from tipmap.routes.hexbin import PUBLIC_MAX_RES, aggregate, cells_frame
+    from tipmap.routes.importer import ImportReport, PointColumns, iter_points
+    from tipmap.routes.output import check_writable, write_atomically
 
     columns = columns or PointColumns()
     suffix = Path(output).suffix.lower()
@@ -48,7 +48,7 @@ def render_hotspots(
     cap = PUBLIC_MAX_RES if (audience == "public" and sensitivity == "restricted") else None
     report = None
     if engine == "dask":
-        from routes.distributed import aggregate_dask
+        from tipmap.routes.distributed import aggregate_dask
 
         binning = aggregate_dask(source, columns=columns, resolution=resolution, max_resolution=cap, scheduler=scheduler)
     else:
@@ -70,9 +70,9 @@ def render_hotspots(
         cells = cells_frame(binning)
         write_atomically(output, lambda tmp: _write_cells(cells, tmp, suffix, stamp), force=force)
         return binning, report
-    from maps.hexmap import hex_map, write_hex_map
-    from routes.atlas import load_atlas
-    from routes.select import Selection, is_empty, select
+    from tipmap.maps.hexmap import hex_map, write_hex_map
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.select import Selection, is_empty, select
 
     atlas = select(load_atlas(), Selection(bbox=_clamp(binning.bounds), audience=audience))
     notes = [binning.capped, report.describe().splitlines()[0] if report else ""]

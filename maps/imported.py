@@ -7,8 +7,8 @@ import math
 import folium
 from branca.element import Element
 
-from maps import legend, style
-from maps.escape import text
+from tipmap.maps import legend, style
+from tipmap.maps.escape import text
 
 
 def add_flows(fmap: folium.Map, flows, *, name: str) -> None:
@@ -46,8 +46,8 @@ def add_flows(fmap: folium.Map, flows, *, name: str) -> None:
 
 def add_hexagons(fmap: folium.Map, binning, *, name: str) -> None:
     """Imported points aggregated into H3 cells, as one layer."""
-    from maps.hexmap import HexLayer, _encoded, _hex_legend
-    from routes.hexbin import class_breaks, classify
+    from tipmap.maps.hexmap import HexLayer, _encoded, _hex_legend
+    from tipmap.routes.hexbin import class_breaks, classify
 
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
     values = binning.cells["count"].to_numpy()

@@ -13,12 +13,12 @@ import folium
 from branca.element import Element
 from folium.plugins import HeatMap, PolyLineTextPath
 
-from maps import legend, popups, style
-from maps.escape import text
-from routes.atlas import Atlas, load_atlas
-from routes.errors import SelectionError
-from routes.output import check_writable, write_atomically
-from routes.select import Selection, bounds, is_empty, place_roles, select
+from tipmap.maps import legend, popups, style
+from tipmap.maps.escape import text
+from tipmap.routes.atlas import Atlas, load_atlas
+from tipmap.routes.errors import SelectionError
+from tipmap.routes.output import check_writable, write_atomically
+from tipmap.routes.select import Selection, bounds, is_empty, place_roles, select
 
 TILES = "Esri.WorldGrayCanvas"
 TILE_HOST = "https://server.arcgisonline.com"
@@ -42,8 +42,8 @@ def build_map(
     """
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
     if offline:
-        from maps.offline import vector_basemap
-        from routes.cartography import web_basemap
+        from tipmap.maps.offline import vector_basemap
+        from tipmap.routes.cartography import web_basemap
 
         countries = web_basemap(view or bounds(atlas)).to_json(drop_id=True, separators=(",", ":"))
         vector_basemap(countries, land="#F4F3EF", border="#8C8C8C", sea="#DDE8F0").add_to(fmap)
@@ -202,7 +202,7 @@ def render_html(
     atlas = select(load_atlas(data_dir), selection)
     if is_empty(atlas):
         raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
-    from routes.manifest import manifest
+    from tipmap.routes.manifest import manifest
 
     stamp = manifest(atlas, selection)
     imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports, labels=data_labels)
@@ -219,7 +219,7 @@ def render_html(
 
 def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
     """The extent of the drafts among ``imported`` layers (the map of ``tipmap extract`` opens on them)."""
-    from maps.drafts import add_drafts
+    from tipmap.maps.drafts import add_drafts
 
     boxes = [bounds(data) for add, data, _ in imported if add is add_drafts]
     boxes = [b for b in boxes if b is not None]
@@ -232,11 +232,11 @@ def _imported(
     paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None, labels: dict[str, str] | None = None
 ) -> list:
     """Layers for ``render --data``: CTDC-style case tables as flows, other point files as hexagons."""
-    from maps.imported import add_flows, add_hexagons
-    from routes.errors import UsageProblem
-    from routes.flows import is_case_table, read_flows
-    from routes.hexbin import PUBLIC_MAX_RES, aggregate
-    from routes.importer import ImportReport, iter_points
+    from tipmap.maps.imported import add_flows, add_hexagons
+    from tipmap.routes.errors import UsageProblem
+    from tipmap.routes.flows import is_case_table, read_flows
+    from tipmap.routes.hexbin import PUBLIC_MAX_RES, aggregate
+    from tipmap.routes.importer import ImportReport, iter_points
 
     if sensitivity == "confidential" and audience != "confidential" and paths:
         raise UsageProblem("--data is marked confidential: only --audience confidential may show it")
@@ -264,7 +264,7 @@ def _imported(
 
 def _drafts_layer(path: str, audience: str, label: str | None) -> tuple:
     """An atlas directory given to ``--data`` (the drafts of ``tipmap extract``), drawn as drafts."""
-    from maps.drafts import add_drafts
+    from tipmap.maps.drafts import add_drafts
 
     drafts = select(load_atlas(path), Selection(audience=audience))
     return (add_drafts, drafts, f"Drafts: {label or Path(path).resolve().name}")
@@ -276,7 +276,7 @@ def page_html(fmap: folium.Map, *, offline: bool) -> str:
     Online pages fetch only web tiles (from the tile host the policy names); offline
     pages fetch nothing.
     """
-    from maps.offline import add_csp, inline_assets
+    from tipmap.maps.offline import add_csp, inline_assets
 
     host = None if offline else TILE_HOST
     return add_csp(inline_assets(fmap.get_root().render()), image_host=host)

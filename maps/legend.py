@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from maps import style
-from maps.escape import text
-from routes.atlas import Atlas
-from routes.select import place_roles
+from tipmap.maps import style
+from tipmap.maps.escape import text
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.select import place_roles
 
 _BOX = (
     "position:fixed;z-index:1000;background:rgba(255,255,255,.93);border:1px solid #888;"

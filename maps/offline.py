@@ -11,7 +11,7 @@ import base64
 import re
 from importlib.resources import files
 
-from routes.errors import TipmapError
+from tipmap.routes.errors import TipmapError
 
 #: Stand-in for the one jQuery call folium's popups make: $(`<div>...</div>`)[0].
 JQUERY_SHIM = """window.$ = window.jQuery = function (html) {
@@ -27,7 +27,7 @@ def _leaflet(name: str) -> str:
 
 
 def _asset(name: str) -> str:
-    return files("maps").joinpath("assets", name).read_text(encoding="utf-8")
+    return files("tipmap.maps").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _leaflet_css() -> str:

@@ -7,13 +7,13 @@ from branca.element import Element
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from maps import legend, popups, style
-from maps.escape import text
-from maps.interactive import TILES, page_html
-from routes import cartography as carto
-from routes.atlas import Atlas
-from routes.outreach import OutreachPlan
-from routes.outreach_files import rows, summary
+from tipmap.maps import legend, popups, style
+from tipmap.maps.escape import text
+from tipmap.maps.interactive import TILES, page_html
+from tipmap.routes import cartography as carto
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.outreach import OutreachPlan
+from tipmap.routes.outreach_files import rows, summary
 
 AREA_COLOUR, TOUR_COLOUR, BASE_COLOUR = "#0072B2", "#555555", "#000000"
 PLAN_NOTE = "Outreach plan: restricted operational detail, not for publication."
@@ -175,13 +175,13 @@ def write_outreach(
     """
     from pathlib import Path
 
-    from routes.atlas import load_atlas
-    from routes.errors import OutputError, UsageProblem
-    from routes.lookup import resolve_place
-    from routes.output import check_writable, write_atomically
-    from routes.outreach import parse_distance, plan_outreach
-    from routes.outreach_files import to_csv, to_markdown
-    from routes.select import Selection, select
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.errors import OutputError, UsageProblem
+    from tipmap.routes.lookup import resolve_place
+    from tipmap.routes.output import check_writable, write_atomically
+    from tipmap.routes.outreach import parse_distance, plan_outreach
+    from tipmap.routes.outreach_files import to_csv, to_markdown
+    from tipmap.routes.select import Selection, select
 
     if (near is None) == (along is None) and not (near and along):
         raise UsageProblem("give --near PLACE (with --radius) or --along CORRIDOR (with --buffer)")
@@ -194,7 +194,7 @@ def write_outreach(
         raise OutputError(f"{out}: exists and is not a directory")
     if not out.parent.is_dir():
         raise OutputError(f"{out}: directory '{out.parent}' does not exist")
-    from routes.manifest import manifest, manifest_json
+    from tipmap.routes.manifest import manifest, manifest_json
 
     selection = selection or Selection()
     atlas = select(load_atlas(data_dir), selection)

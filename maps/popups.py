@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from maps import style
-from maps.escape import link, text
-from routes.atlas import Atlas
+from tipmap.maps import style
+from tipmap.maps.escape import link, text
+from tipmap.routes.atlas import Atlas
 
 
 def period(start: Any, end: Any) -> str:

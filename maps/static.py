@@ -16,17 +16,17 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from maps import style
-from maps.fonts import label_for
-from maps.labels import Placer
-from maps.static_text import FONT, draw_legend, draw_texts, file_metadata
-from routes import cartography as carto
-from routes.atlas import Atlas, load_atlas
-from routes.errors import OutputError, SelectionError, UsageProblem
-from routes.manifest import manifest_json
-from routes.output import check_writable, write_atomically
-from routes.select import Selection, is_empty, place_roles, select
-from routes.tables import country_names
+from tipmap.maps import style
+from tipmap.maps.fonts import label_for
+from tipmap.maps.labels import Placer
+from tipmap.maps.static_text import FONT, draw_legend, draw_texts, file_metadata
+from tipmap.routes import cartography as carto
+from tipmap.routes.atlas import Atlas, load_atlas
+from tipmap.routes.errors import OutputError, SelectionError, UsageProblem
+from tipmap.routes.manifest import manifest_json
+from tipmap.routes.output import check_writable, write_atomically
+from tipmap.routes.select import Selection, is_empty, place_roles, select
+from tipmap.routes.tables import country_names
 
 #: Size presets in inches (slide: 1920x1080 px at 150 dpi; a4 landscape; square).
 SIZES: dict[str, tuple[float, float]] = {"slide": (12.8, 7.2), "a4": (11.69, 8.27), "square": (7.2, 7.2)}

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from maps import style
-from maps.fonts import label_for
-from routes.atlas import Atlas
+from tipmap.maps import style
+from tipmap.maps.fonts import label_for
+from tipmap.routes.atlas import Atlas
 
 if TYPE_CHECKING:
-    from maps.static import PlotReport
+    from tipmap.maps.static import PlotReport
 
 #: Font sizes (points at output size); nothing is smaller than 9 pt.
 FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}

@@ -18,10 +18,10 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from routes.errors import AtlasDataError, Problem, TipmapError
-from routes.geodesy import geodesic_line, path_length_km, waypoint_positions
-from routes.schema import LAYER_FILES, REVIEW_COLUMNS
-from routes.tables import Readable, Table, read_table
+from tipmap.routes.errors import AtlasDataError, Problem, TipmapError
+from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
+from tipmap.routes.schema import LAYER_FILES, REVIEW_COLUMNS
+from tipmap.routes.tables import Readable, Table, read_table
 
 CRS = "EPSG:4326"
 
@@ -55,7 +55,7 @@ class Atlas:
 
 def default_directory() -> Readable:
     """The curated atlas shipped inside the ``geodata`` package."""
-    return files("geodata")
+    return files("tipmap.geodata")
 
 
 def load_atlas(directory: str | os.PathLike[str] | Readable | None = None) -> Atlas:

@@ -16,7 +16,7 @@ from pyproj import CRS, Transformer
 from shapely.affinity import translate
 from shapely.geometry import LineString, MultiLineString, box
 
-from routes.geodesy import WGS84, distance_km
+from tipmap.routes.geodesy import WGS84, distance_km
 
 #: Views wider than this (degrees of longitude) use a world projection.
 WORLD_SPAN_DEG = 150.0
@@ -83,7 +83,7 @@ def projection_for(view: View) -> CRS:
 @cache
 def basemap() -> gpd.GeoDataFrame:
     """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md."""
-    return gpd.read_file(files("geodata").joinpath("ne_admin0.geojson").read_text(encoding="utf-8"))
+    return gpd.read_file(files("tipmap.geodata").joinpath("ne_admin0.geojson").read_text(encoding="utf-8"))
 
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:

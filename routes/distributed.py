@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from routes.errors import UsageProblem
-from routes.hexbin import Binning, aggregate, bin_chunk
-from routes.importer import LAT_NAMES, LON_NAMES, ImportError_, PointColumns
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.hexbin import Binning, aggregate, bin_chunk
+from tipmap.routes.importer import LAT_NAMES, LON_NAMES, ImportError_, PointColumns
 
 
 def partition_files(source: str) -> list[str]:

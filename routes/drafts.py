@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maps.escape import markdown
-from routes.extract import Draft, Reading, read_sentences
-from routes.output import write_directory_atomically
-from routes.placenames import Place, PlaceFinder, fold
-from routes.reports import Report, Sentence, read_report
-from routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
-from routes.tables import country_names
+from tipmap.maps.escape import markdown
+from tipmap.routes.extract import Draft, Reading, read_sentences
+from tipmap.routes.output import write_directory_atomically
+from tipmap.routes.placenames import Place, PlaceFinder, fold
+from tipmap.routes.reports import Report, Sentence, read_report
+from tipmap.routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
+from tipmap.routes.tables import country_names
 
 
 @dataclass

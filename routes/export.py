@@ -21,11 +21,11 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from routes.atlas import Atlas
-from routes.errors import OutputError, UsageProblem
-from routes.output import check_writable, write_atomically
-from routes.outreach_files import safe_cell
-from routes.schema import LIST_SEP
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import OutputError, UsageProblem
+from tipmap.routes.output import check_writable, write_atomically
+from tipmap.routes.outreach_files import safe_cell
+from tipmap.routes.schema import LIST_SEP
 
 FORMATS = ("geojson", "gpkg", "kml", "gpx", "csv", "odk")
 SUFFIXES = {
@@ -220,7 +220,7 @@ def _kml_colour(hex_colour: str, alpha: str = "ff") -> str:
 
 
 def _kml(layers, path: Path, *, audience: str, stamp: dict) -> None:
-    from maps import style  # one style for map, slide and field file
+    from tipmap.maps import style  # one style for map, slide and field file
 
     ET.register_namespace("", KML_NS)
     root = ET.Element(f"{{{KML_NS}}}kml")

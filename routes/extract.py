@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from routes.placenames import Mention, Place, PlaceFinder
-from routes.reports import Report, Sentence
+from tipmap.routes.placenames import Mention, Place, PlaceFinder
+from tipmap.routes.reports import Report, Sentence
 
 #: Exploitation terms -> atlas vocabulary (routes.schema.EXPLOITATION).
 EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (

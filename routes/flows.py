@@ -15,9 +15,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from routes.geodesy import geodesic_line, path_length_km
-from routes.importer import ImportError_, ImportReport, _check_file, _check_utf8
-from routes.tables import country_codes
+from tipmap.routes.geodesy import geodesic_line, path_length_km
+from tipmap.routes.importer import ImportError_, ImportReport, _check_file, _check_utf8
+from tipmap.routes.tables import country_codes
 
 FROM_NAMES = ("citizenship", "countryoforigin", "country_of_origin", "origin")
 TO_NAMES = ("countryofexploitation", "country_of_exploitation", "exploitation_country", "destination")
@@ -112,7 +112,7 @@ def read_flows(path: str | os.PathLike[str]) -> Flows:
 
 def _centres() -> dict[str, tuple[float, float]]:
     """A point inside each country (its largest polygon's representative point)."""
-    from routes.cartography import basemap
+    from tipmap.routes.cartography import basemap
 
     centres = {}
     for iso, geom in zip(basemap()["iso_a2"], basemap().geometry):

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Polygon
 
-from routes.errors import UsageProblem
-from routes.geodesy import distance_km
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.geodesy import distance_km
 
 #: Mean hexagon edge length (km) per H3 resolution.
 EDGE_KM = (1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.029)

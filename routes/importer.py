@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from routes.errors import TipmapError, UsageProblem
+from tipmap.routes.errors import TipmapError, UsageProblem
 
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "decimallatitude")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "decimallongitude")
@@ -275,7 +275,7 @@ def _to_wgs84(lons: np.ndarray, lats: np.ndarray, crs: str, source: Path) -> tup
 
 
 def _resolve_places(names: pd.Series, rows: np.ndarray, report: ImportReport) -> tuple[np.ndarray, np.ndarray]:
-    from routes.lookup import AmbiguousPlace, PlaceNotFound, resolve_place
+    from tipmap.routes.lookup import AmbiguousPlace, PlaceNotFound, resolve_place
 
     lons, lats = np.full(len(names), np.nan), np.full(len(names), np.nan)
     cache: dict[str, tuple[float, float] | str] = {}

@@ -10,8 +10,8 @@ from typing import Any
 
 from shapely.geometry import mapping
 
-from routes.atlas import Atlas
-from routes.schema import LIST_SEP
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.schema import LIST_SEP
 
 #: Columns shown by the table format, per layer (csv and json carry every column).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from routes.atlas import Atlas
-from routes.errors import UsageProblem
-from routes.geodesy import distance_km
-from routes.placenames import fold, geonames_cities, pause_gc
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.geodesy import distance_km
+from tipmap.routes.placenames import fold, geonames_cities, pause_gc
 
 COORDINATES = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 #: Two gazetteer hits closer than this are the same place (e.g. a city and its district).

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
-from routes.atlas import Atlas
-from routes.select import Selection
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.select import Selection
 
 
 def tool_version() -> str:

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from routes.errors import OutputError, TipmapError
+from tipmap.routes.errors import OutputError, TipmapError
 
 
 def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path:

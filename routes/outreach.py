@@ -16,10 +16,10 @@ from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
 
-from routes.atlas import Atlas
-from routes.errors import UsageProblem
-from routes.geodesy import WGS84, geodesic_line
-from routes.lookup import Location
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.geodesy import WGS84, geodesic_line
+from tipmap.routes.lookup import Location
 
 UNITS_KM = {"km": 1.0, "m": 0.001, "mi": 1.609344}
 #: Corridor pieces buffered in their own projection are at most this long (km).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from maps.escape import markdown
-from routes.outreach import OutreachPlan
+from tipmap.maps.escape import markdown
+from tipmap.routes.outreach import OutreachPlan
 
 COLUMNS = (
     "visit",

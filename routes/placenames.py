@@ -428,7 +428,7 @@ def _largest_cities() -> dict[str, Place]:
 
 @cache
 def _countries() -> tuple[tuple[str, str, str], ...]:
-    text = files("geodata").joinpath("countries.csv").read_text(encoding="utf-8")
+    text = files("tipmap.geodata").joinpath("countries.csv").read_text(encoding="utf-8")
     return tuple((r["code"], r["name"], r["capital"]) for r in csv.DictReader(io.StringIO(text)))
 
 

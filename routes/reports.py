@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from routes.errors import TipmapError
+from tipmap.routes.errors import TipmapError
 
 #: Larger reports are refused rather than read into memory (a 50-page report is ~200 kB).
 MAX_BYTES = 50_000_000

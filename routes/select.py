@@ -9,11 +9,11 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from routes.atlas import Atlas
-from routes.errors import SelectionError
-from routes.schema import EXPLOITATION, ROLES
-from routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
-from routes.tables import country_codes
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import SelectionError
+from tipmap.routes.schema import EXPLOITATION, ROLES
+from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
+from tipmap.routes.tables import country_codes
 
 #: First year of the period assumed for records that the reports do not date.
 UNDATED_FROM = 2000

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 from shapely.geometry import Point
 
-from routes.geodesy import geodesic_line, path_length_km, waypoint_positions
+from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
 
 AUDIENCES: tuple[str, ...] = ("public", "internal", "confidential")
 #: Records an audience receives at all (restricted ones may still be generalised).

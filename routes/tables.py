@@ -15,8 +15,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Protocol
 
-from routes.errors import Problem
-from routes.schema import LIST_SEP, Column
+from tipmap.routes.errors import Problem
+from tipmap.routes.schema import LIST_SEP, Column
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -39,7 +39,7 @@ class Table:
 @cache
 def country_names() -> dict[str, str]:
     """English short names by ISO 3166-1 alpha-2 code (from ``geodata/countries.csv``)."""
-    text = files("geodata").joinpath("countries.csv").read_text(encoding="utf-8")
+    text = files("tipmap.geodata").joinpath("countries.csv").read_text(encoding="utf-8")
     return {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(text))}
 
 

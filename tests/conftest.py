@@ -169,7 +169,7 @@ def tiny_dir(tmp_path: Path, tiny_tables: dict[str, list[list[str]]]) -> Path:
 @pytest.fixture
 def tiny_atlas(tiny_dir: Path):
     """The tiny atlas, loaded."""
-    from routes.atlas import load_atlas
+    from tipmap.routes.atlas import load_atlas
 
     return load_atlas(tiny_dir)
 

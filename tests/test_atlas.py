@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import HEADERS, write_atlas
 
-from routes.atlas import load_atlas, validate_directory
-from routes.errors import AtlasDataError, TipmapError
+from tipmap.routes.atlas import load_atlas, validate_directory
+from tipmap.routes.errors import AtlasDataError, TipmapError
 
 
 def test_tiny_atlas_loads_as_geodataframes_in_4326(tiny_atlas):

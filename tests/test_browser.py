@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from maps.interactive import render_html
-from routes.atlas import load_atlas
-from routes.select import select
+from tipmap.maps.interactive import render_html
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.select import select
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = (

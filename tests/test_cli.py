@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import HEADERS, write_atlas
 
-from cli import main
+from tipmap.cli import main
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_every_command_help_shows_an_example(runner, command):
 
 def test_help_does_not_import_the_heavy_libraries():
     code = (
-        "import sys\nfrom click.testing import CliRunner\nimport cli\n"
+        "import sys\nfrom click.testing import CliRunner\nfrom tipmap import cli\n"
         "r = CliRunner().invoke(cli.main, ['--help'])\nassert r.exit_code == 0\n"
         "print(sorted(m for m in ('geopandas', 'folium', 'matplotlib', 'pandas', 'shapely') if m in sys.modules))"
     )

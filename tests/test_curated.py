@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from routes.atlas import load_atlas
-from routes.geodesy import distance_km
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.geodesy import distance_km
 
 ATLAS = load_atlas()
 PLACES = ATLAS.places.to_dict("records")

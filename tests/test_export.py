@@ -14,7 +14,7 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from tipmap.cli import main
 
 # tiny atlas, public audience: 2 corridors, 2 hotspots (casino at 1E 0N; the restricted venue, generalised),
 # 4 places, 1 support (NGO at 2E 0N; the confidential shelter is withheld)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from routes.atlas import load_atlas
-from routes.extract import corridors, exploitation_terms, years
-from routes.placenames import PlaceFinder
-from routes.reports import Sentence, read_report, split_sentences
+from tipmap.cli import main
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.extract import corridors, exploitation_terms, years
+from tipmap.routes.placenames import PlaceFinder
+from tipmap.routes.reports import Sentence, read_report, split_sentences
 
 GOLD = Path(__file__).parent / "data" / "extract_gold.toml"
 #: Floors the labelled set must keep (what the rules reach today is in the closing note of issue 7).

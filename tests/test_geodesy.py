@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
-from routes.geodesy import distance_km, geodesic_line, path_length_km, waypoint_positions
+from tipmap.routes.geodesy import distance_km, geodesic_line, path_length_km, waypoint_positions
 
 GEOD = Geod(ellps="WGS84")
 

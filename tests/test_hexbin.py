@@ -11,10 +11,10 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from routes.flows import is_case_table, read_flows
-from routes.hexbin import aggregate, cells_frame, class_breaks, classify, resolution_for
-from routes.importer import PointColumns, iter_points
+from tipmap.cli import main
+from tipmap.routes.flows import is_case_table, read_flows
+from tipmap.routes.hexbin import aggregate, cells_frame, class_breaks, classify, resolution_for
+from tipmap.routes.importer import PointColumns, iter_points
 
 # three points in one resolution-7 cell around Hanoi, one in Haiphong
 POINTS = pd.DataFrame(
@@ -140,7 +140,7 @@ def test_hotspots_command_writes_cells(tmp_path, suffix):
 
 def test_dask_engine_gives_the_same_cells(tmp_path):
     pytest.importorskip("dask.distributed")
-    from routes.distributed import aggregate_dask
+    from tipmap.routes.distributed import aggregate_dask
 
     path, frame = write_points(tmp_path, n=3000)
     parts = tmp_path / "parts"
@@ -190,7 +190,7 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
 
 
 def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
-    from routes import hexbin
+    from tipmap.routes import hexbin
 
     rng = np.random.default_rng(7)
     lats, lons = rng.uniform(-80, 80, 1001), rng.uniform(-180, 180, 1001)

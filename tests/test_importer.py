@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from routes.importer import ImportError_, ImportReport, PointColumns, read_points
+from tipmap.routes.importer import ImportError_, ImportReport, PointColumns, read_points
 
 
 def write(tmp_path, name: str, text: str):
@@ -165,7 +165,7 @@ def test_a_geopackage_that_is_not_a_database(tmp_path):
 
 
 def test_files_past_the_size_limit_are_refused(tmp_path, monkeypatch):
-    import routes.importer as importer
+    import tipmap.routes.importer as importer
 
     monkeypatch.setattr(importer, "MAX_VECTOR_BYTES", 100)
     path = write(tmp_path, "big.geojson", '{"type":"FeatureCollection","features":[' + ",".join(["[0,0]"] * 100) + "]}")

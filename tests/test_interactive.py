@@ -10,10 +10,10 @@ import re
 import pytest
 from conftest import HEADERS, write_atlas
 
-from maps.escape import link, text
-from maps.interactive import build_map
-from routes.atlas import load_atlas
-from routes.select import Selection, select
+from tipmap.maps.escape import link, text
+from tipmap.maps.interactive import build_map
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.select import Selection, select
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from routes.atlas import load_atlas
-from routes.errors import UsageProblem
-from routes.lookup import AmbiguousPlace, PlaceNotFound, resolve_place
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.lookup import AmbiguousPlace, PlaceNotFound, resolve_place
 
 ATLAS = load_atlas()
 

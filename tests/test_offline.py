@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from maps.interactive import render_html
-from maps.offline import JQUERY_SHIM, inline_assets
-from routes.errors import TipmapError
+from tipmap.maps.interactive import render_html
+from tipmap.maps.offline import JQUERY_SHIM, inline_assets
+from tipmap.routes.errors import TipmapError
 
 
 @pytest.fixture(scope="module")

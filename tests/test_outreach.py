@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from pyproj import Geod
 
-from cli import main
-from routes.errors import UsageProblem
-from routes.lookup import Location
-from routes.outreach import corridor_buffer, geodesic_circle, parse_distance, plan_outreach, visiting_order
-from routes.select import Selection, select
+from tipmap.cli import main
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.lookup import Location
+from tipmap.routes.outreach import corridor_buffer, geodesic_circle, parse_distance, plan_outreach, visiting_order
+from tipmap.routes.select import Selection, select
 
 GEOD = Geod(ellps="WGS84")
 
@@ -99,7 +99,7 @@ def test_circle_across_the_antimeridian_and_near_the_pole():
 def test_membership_across_the_antimeridian_is_geodesic(tmp_path, tiny_tables):
     from conftest import HEADERS, write_atlas
 
-    from routes.atlas import load_atlas
+    from tipmap.routes.atlas import load_atlas
 
     col = HEADERS["places.csv"].index
     tiny_tables["places.csv"][1][col("lon")] = "-179.9"  # the casino's town, just across the dateline

@@ -15,11 +15,11 @@ from conftest import HEADERS, TINY, write_atlas
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import main
-from maps.escape import text
-from routes.atlas import load_atlas
-from routes.errors import TipmapError
-from routes.importer import read_points
+from tipmap.cli import main
+from tipmap.maps.escape import text
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.errors import TipmapError
+from tipmap.routes.importer import read_points
 
 SECRET_NAME, SECRET_ID, SECRET_LON, SECRET_LAT = "Zq Secret Shelter", "o-shelter-zq", 1.2345, 0.6789
 
@@ -153,7 +153,7 @@ def test_hostile_text_makes_a_readable_pdf_with_no_script(tmp_path, hostile_atla
 
 @given(st.text())
 def test_markdown_text_has_no_active_characters(value):
-    from maps.escape import markdown
+    from tipmap.maps.escape import markdown
 
     escaped = markdown(value)
     unescaped = re.sub(r"\\.", "", escaped)  # drop every escaped pair

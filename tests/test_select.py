@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from routes.errors import SelectionError
-from routes.geodesy import distance_km
-from routes.select import Selection, bounds, is_empty, place_roles, select
+from tipmap.routes.errors import SelectionError
+from tipmap.routes.geodesy import distance_km
+from tipmap.routes.select import Selection, bounds, is_empty, place_roles, select
 
 
 def ids(frame):
@@ -38,7 +38,7 @@ def test_public_generalises_restricted_points_to_a_10_km_cell(tiny_atlas):
 def test_public_reduces_restricted_corridors_to_their_end_towns(tmp_path, tiny_tables):
     from conftest import HEADERS, write_atlas
 
-    from routes.atlas import load_atlas
+    from tipmap.routes.atlas import load_atlas
 
     tiny_tables["corridors.csv"][0][HEADERS["corridors.csv"].index("sensitivity")] = "restricted"
     atlas = load_atlas(write_atlas(tmp_path / "r", tiny_tables))

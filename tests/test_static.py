@@ -13,14 +13,14 @@ from matplotlib.image import imread
 from matplotlib.text import Annotation, Text
 from pyproj import Geod, Transformer
 
-from cli import main
-from maps import style
-from maps.fonts import family_for, label_for
-from maps.static import FONT, SIZES, plot_atlas, render_static
-from routes import cartography as carto
-from routes.atlas import load_atlas
-from routes.errors import UsageProblem
-from routes.select import Selection, select
+from tipmap.cli import main
+from tipmap.maps import style
+from tipmap.maps.fonts import family_for, label_for
+from tipmap.maps.static import FONT, SIZES, plot_atlas, render_static
+from tipmap.routes import cartography as carto
+from tipmap.routes.atlas import load_atlas
+from tipmap.routes.errors import UsageProblem
+from tipmap.routes.select import Selection, select
 
 warnings.filterwarnings("ignore", category=UserWarning)
 
