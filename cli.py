@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from tipmap.routes.errors import TipmapError, UsageProblem
 from tipmap.routes.schema import EXPLOITATION, LAYERS
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import folium
 from branca.element import Element
 from folium.plugins import PolyLineTextPath
-
 from tipmap.maps import popups, style
 from tipmap.maps.escape import text
 

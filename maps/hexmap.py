@@ -9,7 +9,6 @@ import folium
 import numpy as np
 from branca.element import Element, MacroElement
 from jinja2 import Template
-
 from tipmap.maps import legend, style
 from tipmap.maps.escape import text
 from tipmap.maps.interactive import TILES, page_html

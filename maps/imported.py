@@ -6,7 +6,6 @@ import math
 
 import folium
 from branca.element import Element
-
 from tipmap.maps import legend, style
 from tipmap.maps.escape import text
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import folium
 from branca.element import Element
 from folium.plugins import HeatMap, PolyLineTextPath
-
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
 from tipmap.routes.atlas import Atlas, load_atlas

@@ -6,7 +6,6 @@ import folium
 from branca.element import Element
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
 from tipmap.maps.interactive import TILES, page_html

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-
 from tipmap.maps import style
 from tipmap.maps.escape import link, text
 from tipmap.routes.atlas import Atlas

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.routes.atlas import Atlas

@@ -17,7 +17,6 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
-
 from tipmap.routes.errors import AtlasDataError, Problem, TipmapError
 from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
 from tipmap.routes.schema import LAYER_FILES, REVIEW_COLUMNS

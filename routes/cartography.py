@@ -15,7 +15,6 @@ import pandas as pd
 from pyproj import CRS, Transformer
 from shapely.affinity import translate
 from shapely.geometry import LineString, MultiLineString, box
-
 from tipmap.routes.geodesy import WGS84, distance_km
 
 #: Views wider than this (degrees of longitude) use a world projection.

@@ -12,7 +12,6 @@ import glob
 from pathlib import Path
 
 import pandas as pd
-
 from tipmap.routes.errors import UsageProblem
 from tipmap.routes.hexbin import Binning, aggregate, bin_chunk
 from tipmap.routes.importer import LAT_NAMES, LON_NAMES, ImportError_, PointColumns

@@ -20,7 +20,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import OutputError, UsageProblem
 from tipmap.routes.output import check_writable, write_atomically

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-
 from tipmap.routes.geodesy import geodesic_line, path_length_km
 from tipmap.routes.importer import ImportError_, ImportReport, _check_file, _check_utf8
 from tipmap.routes.tables import country_codes

@@ -18,7 +18,6 @@ import h3.api.numpy_int as h3int
 import numpy as np
 import pandas as pd
 from shapely.geometry import Polygon
-
 from tipmap.routes.errors import UsageProblem
 from tipmap.routes.geodesy import distance_km
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-
 from tipmap.routes.errors import TipmapError, UsageProblem
 
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "decimallatitude")

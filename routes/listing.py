@@ -9,7 +9,6 @@ import math
 from typing import Any
 
 from shapely.geometry import mapping
-
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.schema import LIST_SEP
 

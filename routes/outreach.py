@@ -15,7 +15,6 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, Point, Polygon
 from shapely.ops import unary_union
-
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import UsageProblem
 from tipmap.routes.geodesy import WGS84, geodesic_line

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
-
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.schema import EXPLOITATION, ROLES

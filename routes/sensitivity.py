@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 from shapely.geometry import Point
-
 from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
 
 AUDIENCES: tuple[str, ...] = ("public", "internal", "confidential")

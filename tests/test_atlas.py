@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from conftest import HEADERS, write_atlas
-
 from tipmap.routes.atlas import load_atlas, validate_directory
 from tipmap.routes.errors import AtlasDataError, TipmapError
 

@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tipmap.maps.interactive import render_html
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.select import select

@@ -12,7 +12,6 @@ import sys
 import pytest
 from click.testing import CliRunner
 from conftest import HEADERS, write_atlas
-
 from tipmap.cli import main
 
 

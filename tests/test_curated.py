@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.geodesy import distance_km
 

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 import pyogrio
 import pytest
 from click.testing import CliRunner
-
 from tipmap.cli import main
 
 # tiny atlas, public audience: 2 corridors, 2 hotspots (casino at 1E 0N; the restricted venue, generalised),

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from tipmap.cli import main
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.extract import corridors, exploitation_terms, years

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from pyproj import Geod
-
 from tipmap.routes.geodesy import distance_km, geodesic_line, path_length_km, waypoint_positions
 
 GEOD = Geod(ellps="WGS84")

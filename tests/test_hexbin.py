@@ -10,7 +10,6 @@ import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
-
 from tipmap.cli import main
 from tipmap.routes.flows import is_case_table, read_flows
 from tipmap.routes.hexbin import aggregate, cells_frame, class_breaks, classify, resolution_for

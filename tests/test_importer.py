@@ -6,7 +6,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, Polygon
-
 from tipmap.routes.importer import ImportError_, ImportReport, PointColumns, read_points
 
 

@@ -9,7 +9,6 @@ import re
 
 import pytest
 from conftest import HEADERS, write_atlas
-
 from tipmap.maps.escape import link, text
 from tipmap.maps.interactive import build_map
 from tipmap.routes.atlas import load_atlas

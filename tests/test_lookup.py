@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.errors import UsageProblem
 from tipmap.routes.lookup import AmbiguousPlace, PlaceNotFound, resolve_place

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from tipmap.maps.interactive import render_html
 from tipmap.maps.offline import JQUERY_SHIM, inline_assets
 from tipmap.routes.errors import TipmapError

@@ -9,7 +9,6 @@ import math
 import pytest
 from click.testing import CliRunner
 from pyproj import Geod
-
 from tipmap.cli import main
 from tipmap.routes.errors import UsageProblem
 from tipmap.routes.lookup import Location
@@ -98,7 +97,6 @@ def test_circle_across_the_antimeridian_and_near_the_pole():
 
 def test_membership_across_the_antimeridian_is_geodesic(tmp_path, tiny_tables):
     from conftest import HEADERS, write_atlas
-
     from tipmap.routes.atlas import load_atlas
 
     col = HEADERS["places.csv"].index

@@ -12,7 +12,6 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-
 import tipmap
 from tipmap import cli
 

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from conftest import HEADERS, TINY, write_atlas
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tipmap.cli import main
 from tipmap.maps.escape import text
 from tipmap.routes.atlas import load_atlas

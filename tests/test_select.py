@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.geodesy import distance_km
 from tipmap.routes.select import Selection, bounds, is_empty, place_roles, select
@@ -37,7 +36,6 @@ def test_public_generalises_restricted_points_to_a_10_km_cell(tiny_atlas):
 
 def test_public_reduces_restricted_corridors_to_their_end_towns(tmp_path, tiny_tables):
     from conftest import HEADERS, write_atlas
-
     from tipmap.routes.atlas import load_atlas
 
     tiny_tables["corridors.csv"][0][HEADERS["corridors.csv"].index("sensitivity")] = "restricted"

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from matplotlib.image import imread
 from matplotlib.text import Annotation, Text
 from pyproj import Geod, Transformer
-
 from tipmap.cli import main
 from tipmap.maps import style
 from tipmap.maps.fonts import family_for, label_for
