@@ -1,0 +1,90 @@
+"""The audience gate: the one place where the audience policy is applied.
+
+Every job passes its records through here before anything downstream (filters, framing,
+counts, renderers, writers) sees them:
+
+- :func:`gate` takes a whole atlas and returns what the audience may see: confidential
+  records removed (unless the audience is confidential), restricted records generalised
+  for the public, and a :class:`~tipmap.routes.sensitivity.Redaction` summary counted on
+  the whole input, so no filter can be used to learn what was withheld where;
+- :func:`data_policy` is the same rule for the user's own files (``--data``, the points of
+  ``tipmap hotspots``), which carry one sensitivity for the whole file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import SelectionError, UsageProblem
+from tipmap.routes.hexbin import PUBLIC_MAX_RES
+from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
+
+SENSITIVITIES = ("public", "restricted", "confidential")
+LAYERS = ("corridors", "hotspots", "support")
+
+
+def gate(atlas: Atlas, audience: str) -> Atlas:
+    """``atlas`` as ``audience`` may see it, carrying its redaction summary.
+
+    The counts in the summary cover the whole input: they do not change with the filters
+    applied afterwards.
+    """
+    if audience not in AUDIENCES:
+        raise SelectionError(f"unknown audience '{audience}'; known: {', '.join(AUDIENCES)}")
+    if atlas.redaction is not None:
+        if atlas.redaction.audience != audience:
+            raise SelectionError(f"records gated for {atlas.redaction.audience} cannot be shown to {audience}")
+        return atlas
+    kept = {layer: atlas.layer(layer)[atlas.layer(layer)["sensitivity"].isin(VISIBLE[audience])] for layer in LAYERS}
+    removed = {layer: len(atlas.layer(layer)) - len(kept[layer]) for layer in LAYERS}
+    generalised = dict.fromkeys(LAYERS, 0)
+    if audience == "public":
+        lonlat = {pid: (g.x, g.y) for pid, g in zip(atlas.places["id"], atlas.places.geometry)}
+        kept["corridors"], generalised["corridors"] = generalise_corridors(kept["corridors"], lonlat)
+        kept["hotspots"], generalised["hotspots"] = generalise_points(kept["hotspots"])
+        kept["support"], generalised["support"] = generalise_points(kept["support"])
+    return replace(atlas, **kept, redaction=Redaction(audience, removed, generalised))
+
+
+@dataclass(frozen=True)
+class DataPolicy:
+    """How one of the user's files may be shown to an audience.
+
+    ``max_resolution`` caps the H3 resolution of its cells (None: no cap); ``generalised``
+    says the output shows the file's points only in coarse cells.
+    """
+
+    audience: str
+    sensitivity: str
+    max_resolution: int | None
+
+    @property
+    def generalised(self) -> bool:
+        """Whether the points are shown only in coarse cells."""
+        return self.max_resolution is not None
+
+    def describe(self) -> str:
+        """One line for stderr and legends."""
+        if self.generalised:
+            return f"{self.sensitivity} data for a {self.audience} audience: shown in H3 cells of resolution {self.max_resolution} or coarser"
+        return f"{self.sensitivity} data for a {self.audience} audience: shown as computed"
+
+
+def data_policy(sensitivity: str, audience: str) -> DataPolicy:
+    """The audience rule for a user's file of the given sensitivity (imported data is
+    ``restricted`` unless the user says otherwise).
+
+    Raises
+    ------
+    UsageProblem
+        When confidential data would be shown to an audience that may not see it.
+    """
+    if sensitivity not in SENSITIVITIES:
+        raise UsageProblem(f"unknown sensitivity '{sensitivity}'; known: {', '.join(SENSITIVITIES)}")
+    if audience not in AUDIENCES:
+        raise UsageProblem(f"unknown audience '{audience}'; known: {', '.join(AUDIENCES)}")
+    if sensitivity == "confidential" and audience != "confidential":
+        raise UsageProblem("this data is marked confidential: only --audience confidential may show it")
+    cap = PUBLIC_MAX_RES if (audience == "public" and sensitivity == "restricted") else None
+    return DataPolicy(audience, sensitivity, cap)
