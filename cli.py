@@ -164,6 +164,12 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
         show_default=True,
         help="Sensitivity of --data (restricted: public outputs show it only in coarse cells).",
     ),
+    "extent": click.option(
+        "--extent",
+        callback=_bbox,
+        metavar="W,S,E,N",
+        help="Open on this box (min lon, min lat, max lon, max lat) instead of the selection's frame; filters nothing.",
+    ),
     "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
     "title": click.option("--title", default=None, help="Title shown on the output."),
 }
@@ -210,6 +216,26 @@ def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
     )
 
 
+def _framed(result: Any, extent: tuple[float, ...] | None) -> Any:
+    """The job's result opening on ``--extent`` when given; else say what its frame leaves out."""
+    from dataclasses import replace
+
+    if extent is not None:
+        return replace(result, view=extent)
+    if result.view is not None and not result.selection.bbox:
+        from tipmap.routes.framing import frame_of
+
+        frame = frame_of(result.atlas, result.layers)
+        if frame is not None and frame.outliers:
+            far = ", ".join(f"{lat:.1f},{lon:.1f}" for lon, lat in frame.outliers[:3])
+            click.echo(
+                f"note: framed on the bulk of the selection; {len(frame.outliers)} far place(s) lie outside "
+                f"(lat,lon {far}); --extent W,S,E,N to choose the frame",
+                err=True,
+            )
+    return result
+
+
 def _report(result: Any) -> None:
     """What was read, left out and withheld, on stderr."""
     for report in result.reports:
@@ -234,7 +260,7 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
-@options(*RECORDS, "force")
+@options(*RECORDS, "extent", "force")
 def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
@@ -250,7 +276,7 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     from tipmap.maps.writers import output_format
 
     output_format("render", output, force=force)
-    result = _atlas_result(kwargs)
+    result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
     write_html(result, output, title=title, offline=offline, force=force)
     atlas = result.atlas
     click.echo(
@@ -283,7 +309,7 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     show_default=True,
     help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
 )
-@options(*RECORDS, "force")
+@options(*RECORDS, "extent", "force")
 def plot(
     output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, force: bool, **kwargs: Any
 ) -> None:
@@ -300,7 +326,7 @@ def plot(
 
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
-    result = _atlas_result(kwargs)
+    result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
     report = write_static(
         result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
     )

@@ -14,11 +14,14 @@ from branca.element import Element
 from folium.plugins import HeatMap, PolyLineTextPath
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
+from tipmap.maps.instrument import Tags, corridor_tags, instrument, point_tags, tag_flows
 from tipmap.maps.markers import hotspot_marker
 from tipmap.maps.page import TILES, page_html
+from tipmap.maps.weblabels import label_zooms
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.jobs import AtlasResult
 from tipmap.routes.output import write_atomically
+from tipmap.routes.period import span
 from tipmap.routes.select import bounds, place_roles
 
 
@@ -48,12 +51,18 @@ def build_map(
     else:
         folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
     names = dict(zip(atlas.places["id"], atlas.places["name"]))
-    _add_corridors(fmap, atlas, names)
-    _add_places(fmap, atlas)
-    kinds = _add_hotspots(fmap, atlas)
-    _add_support(fmap, atlas)
+    tags = Tags()
+    _add_corridors(fmap, atlas, names, tags)
+    labels = _add_places(fmap, atlas, tags)
+    kinds = _add_hotspots(fmap, atlas, tags)
+    _add_support(fmap, atlas, tags)
     for layer in layers:
         _user_layer(layer.kind)(fmap, layer)
+        if layer.kind == "flows":
+            tag_flows(tags, fmap, layer)
+    for child in list(fmap._children.values()):
+        if isinstance(child, folium.FeatureGroup) and child.get_name() not in tags.groups.values():
+            tags.group(child)  # user layers: the layer filter and the URL state know them
     folium.LayerControl(collapsed=False).add_to(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
@@ -63,12 +72,34 @@ def build_map(
         root.html.add_child(Element(legend.confidential_banner()))
     if manifest is not None:
         root.header.add_child(Element(legend.manifest_meta(manifest)))
-    box = view or bounds(atlas)
+    box, full = view or bounds(atlas), _full_bounds(atlas, layers)
     if box is not None:
         west, south, east, north = box
         # keep features clear of the layer control (top right) and the legend (bottom right)
         fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(50, 60), padding_bottom_right=(330, 40))
+    outside = full is not None and box is not None and not _inside(full, box)
+    fmap.add_child(
+        instrument(tags, labels=labels, full=[[full[1], full[0]], [full[3], full[2]]] if outside else None,
+                   outliers=_count_outside(atlas, layers, box) if outside else 0)
+    )  # fmt: skip
     return fmap
+
+
+def _full_bounds(atlas: Atlas, layers: tuple):
+    from tipmap.routes.framing import frame_of
+
+    frame = frame_of(atlas, layers)
+    return frame.full if frame is not None else None
+
+
+def _inside(inner, outer) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def _count_outside(atlas: Atlas, layers: tuple, box) -> int:
+    from tipmap.routes.framing import framing_points
+
+    return len({p for p in framing_points(atlas, layers) if not _inside((*p, *p), box)})
 
 
 def _user_layer(kind: str):
@@ -83,8 +114,9 @@ def _user_layer(kind: str):
     }[kind]
 
 
-def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str]) -> None:
-    group = folium.FeatureGroup(name="Corridors", show=True).add_to(fmap)
+def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str], tags: Tags) -> None:
+    group = tags.group(folium.FeatureGroup(name="Corridors", show=True).add_to(fmap))
+    country_of = dict(zip(atlas.places["id"], atlas.places["country"]))
     for _, row in atlas.corridors.iterrows():
         colour = style.corridor_colour(row["exploitation"])
         line = folium.PolyLine(
@@ -99,25 +131,34 @@ def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str]) -> Non
         PolyLineTextPath(
             line, style.ARROW, repeat=True, offset=6, attributes={"fill": colour, "font-size": "14", "font-weight": "bold"}
         ).add_to(group)
+        tags.add("corridor", [line], group, span(row["period_start"], row["period_end"]), **corridor_tags(row, country_of))
 
 
-def _add_places(fmap: folium.Map, atlas: Atlas) -> None:
-    group = folium.FeatureGroup(name="Places (source, transit, destination)", show=True).add_to(fmap)
+def _add_places(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[dict]:
+    """Place markers by role; returns the page's permanent labels (by zoom and importance)."""
+    group = tags.group(folium.FeatureGroup(name="Places (source, transit, destination)", show=True).add_to(fmap))
     roles = place_roles(atlas.corridors)
     through: dict[str, list[str]] = {}
     drawn_at: dict[str, set[tuple[float, float]]] = {}
+    on: dict[str, list[str]] = {}
     for _, c in atlas.corridors.iterrows():
         for pid, lonlat in zip(c["waypoints"], c["waypoint_lonlat"]):
             through.setdefault(pid, []).append(c["name"])
+            on.setdefault(pid, []).append(c["id"])
             drawn_at.setdefault(pid, set()).add(lonlat)
+    weight = atlas.hotspots["place"].value_counts().to_dict()
+    placed = []
     for _, row in atlas.places.iterrows():
         if row["id"] not in roles:
             continue  # a place used only by hotspots/support is drawn by them
         fill, edge, radius, _ = style.ROLE[style.main_role(roles[row["id"]])]
         label = row["name"] + (f" ({row['name_local']})" if isinstance(row.get("name_local"), str) else "")
         html = popups.place(row, roles[row["id"]], through[row["id"]])
+        markers = []
+        importance = 2 * len(through[row["id"]]) + weight.get(row["id"], 0) + (row["kind"] != "country")
         for lon, lat in sorted(drawn_at[row["id"]]):  # beside a line across the antimeridian too
-            folium.CircleMarker(
+            placed.append((row["id"], row["name"], (lon, lat), importance))
+            markers.append(folium.CircleMarker(
                 (lat, lon),
                 radius=radius,
                 color=edge,
@@ -127,19 +168,23 @@ def _add_places(fmap: folium.Map, atlas: Atlas) -> None:
                 fill_opacity=1.0,
                 popup=folium.Popup(html, max_width=380),
                 tooltip=folium.Tooltip(text(label)),
-            ).add_to(group)
+            ).add_to(group))
+        tags.add("place", markers, group, id=row["id"], w=on[row["id"]])
+    return label_zooms(placed)
 
 
-def _add_hotspots(fmap: folium.Map, atlas: Atlas) -> list[str]:
+def _add_hotspots(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[str]:
     kinds = [k for k in style.HOTSPOT_KIND if k in set(atlas.hotspots["kind"])]
     for kind in kinds:
         label, marker = style.HOTSPOT_KIND[kind]
-        group = folium.FeatureGroup(name=f"Hotspots: {label}", show=True).add_to(fmap)
+        group = tags.group(folium.FeatureGroup(name=f"Hotspots: {label}", show=True).add_to(fmap))
         icon_html = style.marker_svg(marker, fill=style.HOTSPOT_FILL, edge=style.HOTSPOT_EDGE)
         for _, row in atlas.hotspots[atlas.hotspots["kind"] == kind].iterrows():
-            hotspot_marker(atlas, row, icon_html, size=20, class_name="tipmap-hotspot").add_to(group)
+            drawn = hotspot_marker(atlas, row, icon_html, size=20, class_name="tipmap-hotspot").add_to(group)
+            period, found = point_tags(row, thematic=True)
+            tags.add("hotspot", [drawn], group, period, **found)
     if len(atlas.hotspots):
-        HeatMap(
+        tags.heat = HeatMap(
             [(row.geometry.y, row.geometry.x, float(row["intensity"])) for _, row in atlas.hotspots.iterrows()],
             name="Hotspot intensity (heat)",
             radius=35,
@@ -147,22 +192,23 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas) -> list[str]:
             min_opacity=0.3,
             gradient=style.HEAT_GRADIENT,
             show=True,
-        ).add_to(fmap)
+        ).add_to(fmap).get_name()
     return kinds
 
 
-def _add_support(fmap: folium.Map, atlas: Atlas) -> None:
+def _add_support(fmap: folium.Map, atlas: Atlas, tags: Tags) -> None:
     if not len(atlas.support):
         return
-    group = folium.FeatureGroup(name="Support organisations", show=True).add_to(fmap)
+    group = tags.group(folium.FeatureGroup(name="Support organisations", show=True).add_to(fmap))
     icon_html = style.marker_svg("o", fill=style.SUPPORT_FILL, edge=style.SUPPORT_EDGE, size=16)
     for _, row in atlas.support.iterrows():
-        folium.Marker(
+        drawn = folium.Marker(
             (row.geometry.y, row.geometry.x),
             icon=folium.DivIcon(html=icon_html, icon_size=(16, 16), icon_anchor=(8, 8), class_name="tipmap-support"),
             popup=folium.Popup(popups.support(atlas, row), max_width=380),
             tooltip=folium.Tooltip(text(f"{row['name']} ({style.SUPPORT_KIND[row['kind']]})")),
         ).add_to(group)
+        tags.add("support", [drawn], group, point_tags(row, thematic=False)[0], **point_tags(row, thematic=False)[1])
 
 
 def map_of(result: AtlasResult, *, title: str = "tipmap: trafficking routes", offline: bool = False) -> folium.Map:

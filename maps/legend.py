@@ -22,7 +22,7 @@ def title_html(title: str) -> str:
 
 
 def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str:
-    """A legend box at the bottom left with the entries that appear on this map."""
+    """A collapsible legend box (bottom right) with only the entries that appear on this map."""
     parts = ["<b>Corridors</b> (colour: main exploitation type)"]
     used = {e for ex in atlas.corridors["exploitation"] for e in ex[:1]}
     for key, swatch in style.EXPLOITATION.items():
@@ -55,7 +55,8 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
     parts.append(f"<small>Sources: {text(', '.join(documents) or 'none')}</small>")
     body = "<br>".join(parts)
     return (
-        f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:300px;max-height:55vh;overflow:auto">{body}</div>'
+        f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:260px;max-height:45vh;overflow:auto">'
+        f"<details open><summary>Legend</summary>{body}</details></div>"
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from tipmap.routes.atlas import Atlas, load_atlas
 from tipmap.routes.errors import SelectionError
+from tipmap.routes.framing import opening_view
 from tipmap.routes.gate import data_policy
 from tipmap.routes.select import Selection, is_empty, select
 from tipmap.routes.userdata import UserLayer, drafts_bounds, load_user_data, team_sites
@@ -68,7 +69,7 @@ def atlas_job(
     if data:
         stamp["data_files"] = [Path(p).name for p in data]
         stamp["data_sensitivity"] = data_sensitivity
-    view = selection.bbox or (drafts_bounds(list(layers)) if fit_data else None)
+    view = selection.bbox or (drafts_bounds(list(layers)) if fit_data else None) or opening_view(atlas, layers, selection)
     return AtlasResult(atlas, selection, stamp, layers, view)
 
 

@@ -10,12 +10,10 @@ import pandas as pd
 from shapely.geometry import box
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError
+from tipmap.routes.period import UNDATED_FROM, overlaps  # noqa: F401 (UNDATED_FROM: public name kept here)
 from tipmap.routes.schema import EXPLOITATION, ROLES
 from tipmap.routes.sensitivity import AUDIENCES, VISIBLE
 from tipmap.routes.tables import country_codes
-
-#: First year of the period assumed for records that the reports do not date.
-UNDATED_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -141,21 +139,8 @@ def _keep(frame: gpd.GeoDataFrame, s: Selection, *, country_column: str, themati
 
 
 def _overlaps(start: object, end: object, since: int | None, until: int | None) -> bool:
-    """Whether a record's period overlaps [since, until].
-
-    An open end means ongoing. A record with no period at all is taken as contemporary
-    (``UNDATED_FROM`` to the present): the reports describe the present day unless they
-    give dates, so ``--until 1900`` keeps only the routes the reports date to then.
-    """
-    start_year = None if pd.isna(start) else int(start)  # type: ignore[arg-type]
-    end_year = None if pd.isna(end) else int(end)  # type: ignore[arg-type]
-    if start_year is None and end_year is None:
-        start_year = UNDATED_FROM
-    if since is not None and end_year is not None and end_year < since:
-        return False
-    if until is not None and start_year is not None and start_year > until:
-        return False
-    return True
+    """Whether a record's period overlaps [since, until] (THE rule: :mod:`tipmap.routes.period`)."""
+    return overlaps(start, end, since, until)
 
 
 def bounds(atlas: Atlas) -> tuple[float, float, float, float] | None:
