@@ -9,6 +9,32 @@
 (function () {
   'use strict';
 
+  /* leaflet.textpath measures its repeated pattern (an SVG text appended, measured, removed:
+     a forced layout) for every line on every add, zoom and pan. The pattern is the same for
+     every corridor: measure it once per text and attributes, then hand the plugin the text
+     already repeated to the path's length (what it would have built). */
+  if (L.Polyline.prototype.setText) {
+    var textpath = L.Polyline.prototype.setText, patterns = {};
+    L.Polyline.prototype.setText = function (text, options) {
+      if (!text || !options || !options.repeat || !L.Browser.svg || !this._map) { return textpath.call(this, text, options); }
+      var unit = text.replace(/ /g, '\u00A0'), attributes = options.attributes || {};
+      var key = unit + JSON.stringify(attributes), svg = this._map._renderer._container;
+      if (patterns[key] === undefined) {
+        var probe = L.SVG.create('text');
+        Object.keys(attributes).forEach(function (k) { probe.setAttribute(k, attributes[k]); });
+        probe.appendChild(document.createTextNode(unit));
+        svg.appendChild(probe);
+        patterns[key] = probe.getComputedTextLength();
+        svg.removeChild(probe);
+      }
+      var times = Math.ceil(this._path.getTotalLength() / patterns[key]);
+      textpath.call(this, new Array(isNaN(times) ? 0 : times).join(unit), L.Util.extend({}, options, {repeat: false}));
+      this._text = text;
+      this._textOptions = options;
+      return this;
+    };
+  }
+
   function overlaps(s, e, since, until) {
     if (since !== null && e !== null && e < since) { return false; }
     if (until !== null && s !== null && s > until) { return false; }
@@ -21,6 +47,10 @@
     if (text !== undefined) { node.textContent = text; }
     return node;
   }
+
+  var NUMBER = new Intl.NumberFormat('en');
+
+  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
 
   function readHash() {
     var state = {};
@@ -50,6 +80,7 @@
     map.on('zoomend', function () { self.showBand(); self.showLabels(); });
     this.applyHidden();
     this.apply();
+    performance.mark('tipmap-ready');
   }
 
   Instrument.prototype.readState = function () {
@@ -146,7 +177,11 @@
     });
     this.flowOn = {};
     this.items.forEach(function (x, i) { if (x.it.k === 'flow' && keep[i]) { self.flowOn[x.it.n] = true; } });
-    if (this.cfg.heat && window[this.cfg.heat]) { window[this.cfg.heat].setLatLngs(heat); }
+    var heatKey = heat.length + ':' + heat.map(function (h) { return h[0] + ',' + h[1]; }).join(';');
+    if (this.cfg.heat && window[this.cfg.heat] && heatKey !== this.heatKey) {
+      if (this.heatKey !== undefined) { window[this.cfg.heat].setLatLngs(heat); }  // first pass: all drawn already
+      this.heatKey = heatKey;
+    }
     this.updateCounts(perGroup);
     this.drawBands();
     this.visiblePlaces = {};
@@ -164,14 +199,14 @@
       var only = self.visibility([t[0]]), n = 0;
       self.items.forEach(function (x, i) { if (only[i] && x.it.x && x.it.x.indexOf(t[0]) >= 0 && x.it.k !== 'place') { n++; } });
       var span = document.getElementById('tipmap-count-' + t[0]);
-      if (span) { span.textContent = ' (' + n + ')'; }
+      if (span) { setText(span, ' (' + n + ')'); }
     });
     document.querySelectorAll('.leaflet-control-layers-overlays label').forEach(function (label) {
       var name = label.querySelector('span > span, span').textContent.replace(/ \(\d+\)$/, '').trim();
       var group = self.cfg.groups[name], counter = label.querySelector('.tipmap-count');
       if (!group || self.cfg.uncounted.indexOf(name) >= 0) { return; }
       if (!counter) { counter = el('span', {'class': 'tipmap-count'}); label.querySelector('span').appendChild(counter); }
-      counter.textContent = ' (' + (perGroup[group] || 0) + ')';
+      setText(counter, ' (' + (perGroup[group] || 0) + ')');
     });
   };
 
@@ -240,7 +275,7 @@
     this.role.addEventListener('change', function () { s.role = self.role.value; self.apply(); });
     this.play.addEventListener('click', function () { self.togglePlay(); });
     var old = this.apply;
-    this.apply = function () { self.yearText.textContent = s.since === s.until ? String(s.since) : s.since + '\u2013' + s.until; old.call(self); };
+    this.apply = function () { setText(self.yearText, s.since === s.until ? String(s.since) : s.since + '\u2013' + s.until); old.call(self); };
   };
 
   /* Play: a window of the current width slides one year per step to the present. */
@@ -267,11 +302,10 @@
     this.bands = f.bands.map(function (band) {
       var layer = L.layerGroup();
       var markers = band.c.map(function (c) {
-        return new L.CircleMarker(c.ll, {radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 0.9, className: 'tipmap-cluster'})
-          .bindTooltip(c.t);
+        return new L.CircleMarker(c.ll, {radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 0.9, className: 'tipmap-cluster'});
       });
       var lines = band.f.map(function (fl) {
-        return new L.Polyline(fl[3], {color: '#555', weight: 2, opacity: 0.75, className: 'tipmap-clusterflow'});
+        return new L.Polyline(fl[3], {color: fl[4], weight: 2, opacity: 0.75, className: 'tipmap-clusterflow'});
       });
       return {z: band.z, c: band.c, f: band.f, layer: layer, markers: markers, lines: lines};
     });
@@ -285,7 +319,7 @@
       var on = z >= b.z[0] && z <= b.z[1];
       if (z < self.bands[0].z[0] && b === self.bands[0]) { on = true; }
       if (z > self.bands[self.bands.length - 1].z[1] && b === self.bands[self.bands.length - 1]) { on = true; }
-      if (on && !self.bandGroup.hasLayer(b.layer)) { self.bandGroup.addLayer(b.layer); }
+      if (on && !self.bandGroup.hasLayer(b.layer)) { self.bandGroup.addLayer(b.layer); if (b.stale !== false) { self.drawBands(); } }
       if (!on && self.bandGroup.hasLayer(b.layer)) { self.bandGroup.removeLayer(b.layer); }
     });
     document.documentElement.setAttribute('data-tipmap-band', String(this.bands.filter(function (b) { return self.bandGroup.hasLayer(b.layer); }).length ? z : ''));
@@ -293,10 +327,12 @@
 
   /* Re-sum each band's cluster flows over the case flows the filters keep. */
   Instrument.prototype.drawBands = function () {
-    if (!this.bands) { return; }
+    if (!this.bands || !this.flowOn) { return; }
     var on = this.flowOn, cases = this.cfg.flows.cases, net = this.state.mode === 'net';
-    var label = this.cfg.flows.label;
+    var label = this.cfg.flows.label, group = this.bandGroup;
     this.bands.forEach(function (b) {
+      if (!group.hasLayer(b.layer)) { b.stale = true; return; }  // drawn when its zoom comes
+      b.stale = false;
       var sums = b.f.map(function (fl) { return fl[2].reduce(function (t, i) { return t + (on[i] ? cases[i] : 0); }, 0); });
       var key = {}, totals = b.c.map(function () { return [0, 0]; });
       b.f.forEach(function (fl, i) { key[fl[0] + '>' + fl[1]] = i; totals[fl[0]][1] += sums[i]; totals[fl[1]][0] += sums[i]; });
@@ -306,24 +342,34 @@
         return Math.max(0, v - (back === undefined ? 0 : sums[back]));
       });
       var top = Math.max.apply(null, values.concat([1]));
-      b.layer.clearLayers();
       b.lines.forEach(function (line, i) {
-        if (values[i] <= 0) { return; }
         var from = b.c[b.f[i][0]].t, to = b.c[b.f[i][1]].t;
-        line.setStyle({weight: 2 + 10 * Math.sqrt(values[i] / top), color: b.f[i][4]});
-        line.bindTooltip(from + ' \u2192 ' + to + ': ' + values[i].toLocaleString('en') + (net ? ' cases (net)' : ' cases') + ' \u00B7 ' + label);
-        b.layer.addLayer(line);
+        var tip = from + ' \u2192 ' + to + ': ' + NUMBER.format(values[i]) + (net ? ' cases (net)' : ' cases') + ' \u00B7 ' + label;
+        show(b.layer, line, values[i] > 0, {weight: 2 + 10 * Math.sqrt(values[i] / top), color: b.f[i][4]}, tip);
       });
       var topTotal = Math.max.apply(null, totals.map(function (t) { return t[0] + t[1]; }).concat([1]));
       b.markers.forEach(function (m, i) {
         var t = totals[i];
-        if (t[0] + t[1] === 0) { return; }
-        m.setRadius(3 + 9 * Math.sqrt((t[0] + t[1]) / topTotal));
-        m.setTooltipContent(b.c[i].t + ': ' + t[1].toLocaleString('en') + ' cases out, ' + t[0].toLocaleString('en') + ' in');
-        b.layer.addLayer(m);
+        var tip = b.c[i].t + ': ' + NUMBER.format(t[1]) + ' cases out, ' + NUMBER.format(t[0]) + ' in';
+        show(b.layer, m, t[0] + t[1] > 0, {radius: 3 + 9 * Math.sqrt((t[0] + t[1]) / topTotal)}, tip);
       });
     });
   };
+
+  /* Change a drawn flow or location only where its value changed (no DOM work otherwise). */
+  function show(layer, feature, on, look, tip) {
+    if (!on) { if (layer.hasLayer(feature)) { layer.removeLayer(feature); } return; }
+    var key = JSON.stringify(look);
+    if (feature.tipmapLook !== key) {
+      if (look.radius !== undefined) { feature.setRadius(look.radius); } else { feature.setStyle(look); }
+      feature.tipmapLook = key;
+    }
+    if (feature.tipmapTip !== tip) {
+      if (feature.getTooltip()) { feature.setTooltipContent(tip); } else { feature.bindTooltip(tip); }
+      feature.tipmapTip = tip;
+    }
+    if (!layer.hasLayer(feature)) { layer.addLayer(feature); }
+  }
 
   Instrument.prototype.buildLabels = function () {
     var pane = this.map.createPane('tipmapLabels');
