@@ -22,6 +22,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 from tipmap.maps import style
+from tipmap.maps.weblabels import ZOOMS
 from tipmap.routes.period import UNDATED_FROM, Span, current_year, span, span_of_text
 
 #: Page styles of the instrument: its panel, labels, and no focus rectangle on click.
@@ -195,6 +196,7 @@ def instrument(tags: Tags, *, labels: list[dict[str, Any]], full=None, outliers:
         "heat": tags.heat,
         "flows": tags.flows,
         "labels": labels,
+        "labelZooms": [ZOOMS[0], ZOOMS[-1]],
         "full": full,
         "outliers": outliers,
     }

@@ -170,7 +170,8 @@ def _add_places(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[dict]:
                 tooltip=folium.Tooltip(text(label)),
             ).add_to(group))
         tags.add("place", markers, group, id=row["id"], w=on[row["id"]])
-    return label_zooms(placed)
+    symbols = [(g.x, g.y) for frame in (atlas.hotspots, atlas.support) for g in frame.geometry]
+    return label_zooms(placed, markers=symbols)
 
 
 def _add_hotspots(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[str]:

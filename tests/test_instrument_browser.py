@@ -58,9 +58,7 @@ DRAWN = """() => ({
 
 def _move_slider(page, since: int, until: int) -> None:
     for handle, year in (("#tipmap-until", until), ("#tipmap-since", since)):
-        page.eval_on_selector(
-            handle, "(el, y) => { el.value = y; el.dispatchEvent(new Event('input', {bubbles: true})); }", year
-        )
+        page.eval_on_selector(handle, "(el, y) => { el.value = y; el.dispatchEvent(new Event('input', {bubbles: true})); }", year)
 
 
 @pytest.mark.parametrize(("since", "until"), YEARS, ids=[f"{a}-{b}" for a, b in YEARS])

@@ -71,7 +71,7 @@
     var self = this;
     Object.keys(cfg.groups).forEach(function (label) { self.groups[label] = window[cfg.groups[label]]; });
     this.state = {since: cfg.years[0], until: cfg.years[1], types: cfg.types.map(function (t) { return t[0]; }),
-                  country: '', role: 'any', mode: 'gross', hidden: []};
+                  country: '', role: 'any', mode: 'gross', hidden: null};
     this.readState();
     this.buildPanel();
     this.buildFlows();
@@ -91,7 +91,7 @@
     if (h.country) { s.country = h.country; }
     if (h.role) { s.role = h.role; }
     if (h.mode === 'net') { s.mode = 'net'; }
-    if (h.hide) { s.hidden = h.hide.split('|'); }
+    if (h.hide !== undefined) { s.hidden = h.hide ? h.hide.split('|') : []; }
   };
 
   Instrument.prototype.writeState = function () {
@@ -102,7 +102,9 @@
     if (s.country) { parts.push('country=' + s.country, 'role=' + s.role); }
     if (s.mode === 'net') { parts.push('mode=net'); }
     var hidden = Object.keys(this.groups).filter(function (g) { return !this.map.hasLayer(this.groups[g]); }, this);
-    if (hidden.length) { parts.push('hide=' + encodeURIComponent(hidden.join('|'))); }
+    if (hidden.slice().sort().join('|') !== this.cfg.hiddenByDefault.slice().sort().join('|')) {
+      parts.push('hide=' + encodeURIComponent(hidden.join('|')));
+    }
     var hash = parts.length ? '#' + parts.join('&') : '';
     if (hash !== location.hash && !(hash === '' && location.hash === '')) {
       history.replaceState(null, '', hash || location.pathname + location.search);
@@ -110,8 +112,10 @@
   };
 
   Instrument.prototype.applyHidden = function () {
-    var hidden = this.state.hidden.length ? this.state.hidden : this.cfg.hiddenByDefault;
-    hidden.forEach(function (g) { if (this.groups[g]) { this.map.removeLayer(this.groups[g]); } }, this);
+    var hidden = this.state.hidden || this.cfg.hiddenByDefault;
+    Object.keys(this.groups).forEach(function (g) {
+      if (hidden.indexOf(g) >= 0) { this.map.removeLayer(this.groups[g]); } else if (!this.map.hasLayer(this.groups[g])) { this.map.addLayer(this.groups[g]); }
+    }, this);
   };
 
   Instrument.prototype.typeOk = function (types) {
@@ -253,7 +257,7 @@
       var mode = el('label', {});
       this.net = el('input', {type: 'checkbox', id: 'tipmap-net'});
       this.net.checked = s.mode === 'net';
-      mode.append(this.net, ' net flows (case flows: difference between directions)');
+      mode.append(this.net, ' Net case flows (A\u2192B minus B\u2192A)');
       details.appendChild(mode);
       this.net.addEventListener('change', function () { s.mode = self.net.checked ? 'net' : 'gross'; self.apply(); });
     }
@@ -305,7 +309,7 @@
         return new L.CircleMarker(c.ll, {radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 0.9, className: 'tipmap-cluster'});
       });
       var lines = band.f.map(function (fl) {
-        return new L.Polyline(fl[3], {color: fl[4], weight: 2, opacity: 0.75, className: 'tipmap-clusterflow'});
+        return new L.Polyline(fl[3], {color: fl[4], weight: 2, opacity: 0.6, className: 'tipmap-clusterflow'});
       });
       return {z: band.z, c: band.c, f: band.f, layer: layer, markers: markers, lines: lines};
     });
@@ -385,9 +389,9 @@
 
   Instrument.prototype.showLabels = function () {
     if (!this.labels) { return; }
-    var z = this.map.getZoom(), self = this;
+    var z = Math.min(Math.max(this.map.getZoom(), this.cfg.labelZooms[0]), this.cfg.labelZooms[1]), self = this;
     this.labels.forEach(function (x) {
-      var on = x.l.z <= z && !!(self.visiblePlaces || {})[x.l.id];
+      var on = ((x.l.m >> z) & 1) === 1 && !!(self.visiblePlaces || {})[x.l.id];
       var has = self.labelLayer.hasLayer(x.marker);
       if (on && !has) {
         self.labelLayer.addLayer(x.marker);
