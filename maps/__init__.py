@@ -5,3 +5,7 @@
 
 #: Marker that proves this ``maps`` is tipmap's and not an unrelated PyPI package.
 TIPMAP_PACKAGE = "tipmap.maps"
+
+from tipmap.maps.templates import install as _install_template_cache
+
+_install_template_cache()  # before folium compiles anything
