@@ -31,7 +31,9 @@ class Atlas:
 
     ``corridors`` carries derived columns ``countries`` (of its waypoints) and
     ``length_km`` (geodesic), ``drawn_by`` (quoted / chosen / country-level) and
-    ``waypoint_lonlat`` (each waypoint where the drawn line passes it: longitudes are unwrapped across the antimeridian); ``hotspots`` and ``support`` carry ``country`` of their place.
+    ``waypoint_lonlat`` (each waypoint where the drawn line passes it: longitudes are
+    unwrapped across the antimeridian); ``hotspots`` and ``support`` carry ``country`` of
+    their place.
     """
 
     places: gpd.GeoDataFrame
