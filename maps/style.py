@@ -73,6 +73,7 @@ def corridor_dash(confidence: str, drawn_by: object = "quoted") -> str | None:
         return DRAWN_BY_DASH[drawn_by]
     return CONFIDENCE_DASH.get(confidence)
 
+
 SUPPORT_KIND: dict[str, str] = {
     "ngo": "NGO",
     "hotline": "Hotline",

@@ -120,7 +120,12 @@ def test_a_chosen_place_must_be_one_of_the_records_places(tmp_path):
 
 @pytest.mark.parametrize(
     "quote, value",
-    [("over 80,000 Uyghurs", 80000.0), ("rescued four Uzbek women", 4.0), ("$1.2 – $2.3 billion", 1.2), ("94,200 DPRK workers", 94200.0)],
+    [
+        ("over 80,000 Uyghurs", 80000.0),
+        ("rescued four Uzbek women", 4.0),
+        ("$1.2 – $2.3 billion", 1.2),
+        ("94,200 DPRK workers", 94200.0),
+    ],
 )
 def test_numbers_are_read_as_reports_write_them(quote, value):
     assert value in numbers(quote)
