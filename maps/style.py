@@ -67,6 +67,10 @@ DRAWN_BY_LABEL: dict[str, str] = {
 }
 
 
+#: The same patterns for matplotlib (offset, on-off sequence in points).
+DRAWN_BY_MPL_DASH: dict[str, tuple[float, tuple[float, ...]]] = {"chosen": (0, (1, 2.5)), "country-level": (0, (6, 2, 1.5, 2))}
+
+
 def corridor_dash(confidence: str, drawn_by: object = "quoted") -> str | None:
     """Dash pattern of a corridor: how it is drawn first (chosen, country-level), then confidence."""
     if isinstance(drawn_by, str) and DRAWN_BY_DASH.get(drawn_by):

@@ -54,6 +54,31 @@ class Atlas:
         return [{"id": sid, **self.sources.loc[sid].to_dict()} for sid in source_ids if sid in self.sources.index]
 
 
+#: The publisher cell of a source whose original could not be found in public.
+UNPUBLISHED = "unpublished copy"
+
+
+def citation_label(source: Any) -> str:
+    """How maps, slides and field files cite a source: "Publisher, year", or the title with its
+    publisher ("Sex trafficking in China (Wikipedia)"), or "Title (unpublished copy)"; never the
+    file name of the copy tipmap read."""
+    title = str(source.get("title") or "").strip()
+    publisher = source.get("publisher")
+    publisher = str(publisher).strip() if isinstance(publisher, str) else ""
+    year = source.get("year")
+    year = str(int(year)) if year is not None and not pd.isna(year) and str(year).strip() else ""
+    if publisher and publisher != UNPUBLISHED and year:
+        return f"{publisher}, {year}"
+    if publisher:
+        return f"{title} ({publisher})" if title else publisher
+    return title or str(source.get("id") or "")
+
+
+def citation_labels(atlas: Atlas) -> list[str]:
+    """The distinct citation labels of every source of ``atlas``, sorted."""
+    return sorted({citation_label(rec) for rec in atlas.sources.to_dict("records")})
+
+
 def default_directory() -> Readable:
     """The curated atlas shipped inside the ``geodata`` package."""
     return files("tipmap.geodata")

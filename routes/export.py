@@ -20,7 +20,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from tipmap.routes.atlas import Atlas
+from tipmap.routes.atlas import Atlas, citation_label
 from tipmap.routes.errors import OutputError, UsageProblem
 from tipmap.routes.output import check_writable, write_atomically
 from tipmap.routes.outreach_files import safe_cell
@@ -41,12 +41,10 @@ PRECISION = 6  # decimal places of exported coordinates (about 0.1 m)
 
 
 def citation_text(atlas: Atlas, source_ids: tuple[str, ...]) -> str:
-    """The sources behind a feature as plain text: title, publisher, year, document and quote."""
+    """The sources behind a feature as plain text: "Publisher, year" (or the title), URL and quote."""
     parts = []
     for src in atlas.citations(source_ids):
-        meta = ", ".join(
-            str(v) for v in (src["title"], src.get("publisher"), _year(src.get("year")), src.get("document")) if _filled(v)
-        )
+        meta = ", ".join(str(v) for v in (citation_label(src), src.get("url")) if _filled(v))
         parts.append(f"{meta}: \u201c{src['quote']}\u201d")
     return " | ".join(parts)
 
@@ -273,6 +271,8 @@ def _kml_description(rec) -> str:
         "precision",
         "location_note",
         "routing",
+        "drawn_by",
+        "chosen",
         "note",
         "citation",
     )

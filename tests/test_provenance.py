@@ -172,3 +172,91 @@ def test_direction_words_give_roles_but_not_belonging_to_or_a_border_name():
     assert roles_of(("Xinjiang",), "moved out of Xinjiang to work") == {"source"}
     assert roles_of(("Tonkin",), "women belonging to Tonkin mountain region") == set()
     assert roles_of(("China",), "trafficked to and through the China–Mongolia border") == set()
+
+
+# --- stated vs chosen, visible everywhere --------------------------------------------------
+
+DRAWN = {
+    "sources.csv": TABLES["sources.csv"],
+    "places.csv": TABLES["places.csv"] + [["c-ctry", "Country (country-level)", "", "MM", "country", "0", "1", "", "", ""]],
+    "corridors.csv": [
+        corridor("c-quoted", "a-src a-dst"),
+        corridor("c-chosen", "a-src a-mid a-dst", conf="medium", chosen="a-mid"),
+        corridor("c-country", "c-ctry a-dst", conf="medium"),
+    ],
+    "hotspots.csv": [],
+    "support.csv": [],
+}
+
+
+@pytest.fixture
+def drawn_dir(tmp_path: Path) -> Path:
+    return write_atlas(tmp_path / "drawn", DRAWN, HEAD)
+
+
+def test_corridors_say_how_they_are_drawn(drawn_dir):
+    from tipmap.routes.atlas import load_atlas
+
+    corridors = load_atlas(drawn_dir).corridors.set_index("id")
+    assert corridors["drawn_by"].to_dict() == {"c-quoted": "quoted", "c-chosen": "chosen", "c-country": "country-level"}
+
+
+def test_the_html_map_draws_chosen_and_country_level_routes_differently(drawn_dir):
+    from tipmap.maps.interactive import build_map
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.select import select
+
+    html = build_map(select(load_atlas(drawn_dir)), title="t").get_root().render()
+    assert '"dashArray": "2 7"' in html and '"dashArray": "14 5 3 5"' in html
+    assert "route drawn by tipmap, not named in the report" in html
+    assert "country-level: the report names only the countries or regions" in html
+
+
+def test_the_static_map_legend_names_the_chosen_route(drawn_dir):
+    from tipmap.maps.static import plot_atlas
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.select import select
+
+    fig, _ = plot_atlas(select(load_atlas(drawn_dir)), title="t")
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert "route drawn by tipmap, not named in the report" in labels
+    patterns = {str(line._unscaled_dash_pattern) for line in fig.axes[0].lines}  # matplotlib calls any dash '--'
+    assert len(patterns) >= 3, patterns  # solid, dotted (chosen), dash-dot (country-level)
+
+
+@pytest.mark.parametrize("fmt, name", [("geojson", "a.geojson"), ("csv", "a.csv"), ("kml", "a.kml"), ("gpkg", "a.gpkg")])
+def test_exports_carry_drawn_by(tmp_path, drawn_dir, fmt, name):
+    import pyogrio
+
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["export", "-f", fmt, "-o", str(out), "--atlas", str(drawn_dir)])
+    assert result.exit_code == 0, result.output
+    if fmt == "kml":
+        assert "drawn_by: chosen" in out.read_text() and "chosen: a-mid" in out.read_text()
+        return
+    frame = pyogrio.read_dataframe(out, layer="corridors") if fmt == "gpkg" else pyogrio.read_dataframe(out)
+    frame = frame[frame["layer"] == "corridors"]
+    assert dict(zip(frame["id"], frame["drawn_by"])) == {"c-quoted": "quoted", "c-chosen": "chosen", "c-country": "country-level"}
+
+
+@pytest.mark.parametrize(
+    "source, label",
+    [
+        ({"title": "Report One", "publisher": "Publisher A", "year": 2020.0}, "Publisher A, 2020"),
+        ({"title": "Sex trafficking in China", "publisher": "Wikipedia", "year": float("nan")}, "Sex trafficking in China (Wikipedia)"),
+        ({"title": "Self-help method", "publisher": "unpublished copy", "year": None}, "Self-help method (unpublished copy)"),
+        ({"title": "Report Two", "publisher": None, "year": None}, "Report Two"),
+    ],
+)
+def test_citation_label_is_publisher_and_year_or_the_title(source, label):
+    from tipmap.routes.atlas import citation_label
+
+    assert citation_label(source) == label
+
+
+def test_every_curated_source_can_be_followed_or_says_why_not():
+    from tipmap.routes.atlas import load_atlas
+
+    for sid, src in load_atlas().sources.iterrows():
+        assert isinstance(src["publisher"], str) and src["publisher"], sid
+        assert isinstance(src["url"], str) or src["publisher"] == "unpublished copy", sid
