@@ -243,7 +243,10 @@ def test_exports_carry_drawn_by(tmp_path, drawn_dir, fmt, name):
     "source, label",
     [
         ({"title": "Report One", "publisher": "Publisher A", "year": 2020.0}, "Publisher A, 2020"),
-        ({"title": "Sex trafficking in China", "publisher": "Wikipedia", "year": float("nan")}, "Sex trafficking in China (Wikipedia)"),
+        (
+            {"title": "Sex trafficking in China", "publisher": "Wikipedia", "year": float("nan")},
+            "Sex trafficking in China (Wikipedia)",
+        ),
         ({"title": "Self-help method", "publisher": "unpublished copy", "year": None}, "Self-help method (unpublished copy)"),
         ({"title": "Report Two", "publisher": None, "year": None}, "Report Two"),
     ],

@@ -41,9 +41,7 @@ def test_png_has_exactly_the_asked_pixel_size(tmp_path, tiny_dir, size, dpi, pix
 
 def test_png_shows_the_basemap_and_the_corridors(tmp_path):
     out = tmp_path / "map.png"
-    render_static(
-        out, selection=Selection(corridors=("vn-cn-foreign", "kh-vn")), size="1200x700", dpi=100
-    )
+    render_static(out, selection=Selection(corridors=("vn-cn-foreign", "kh-vn")), size="1200x700", dpi=100)
     pixels = imread(out)[:, :, :3].reshape(-1, 3)
 
     def share(colour: str) -> float:
@@ -140,7 +138,12 @@ def test_legend_lists_only_what_is_drawn(tmp_path, tiny_dir):
 def test_source_line_and_attribution(tiny_atlas):
     fig, report = plot_atlas(select(tiny_atlas), title="t")
     texts = " ".join(t.get_text() for t in fig.texts)
-    assert "Sources: Publisher A, 2020; Report Two" in texts and "one.txt" not in texts and "Natural Earth" in texts and "Audience: public" in texts
+    assert (
+        "Sources: Publisher A, 2020; Report Two" in texts
+        and "one.txt" not in texts
+        and "Natural Earth" in texts
+        and "Audience: public" in texts
+    )
 
 
 def test_basemap_has_the_units_the_atlas_needs():
