@@ -3,6 +3,7 @@ and the file metadata that carries the manifest."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
@@ -39,7 +40,8 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
             )
     for how, dash in style.DRAWN_BY_MPL_DASH.items():
         if how in drawn.get("drawn_by", ()):
-            handles.append(Line2D([], [], color="#555555", linewidth=2.0, linestyle=dash, label=style.DRAWN_BY_LABEL[how]))
+            label = textwrap.fill(style.DRAWN_BY_LABEL[how], 30)  # the legend column is narrow
+            handles.append(Line2D([], [], color="#555555", linewidth=2.0, linestyle=dash, label=label))
     for role in style.ROLE:
         if role in drawn["roles"]:
             fill, edge, radius, label = style.ROLE[role]

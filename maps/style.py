@@ -55,7 +55,7 @@ HOTSPOT_KIND: dict[str, tuple[str, str]] = {
     "scam_compound": ("Scam compound", "X"),
     "port": ("Port", "v"),
     "labour_site": ("Labour site", "h"),
-    "internal_trafficking": ("Trafficking within the country", "o"),
+    "internal_trafficking": ("Internal trafficking", "o"),
 }
 
 #: Corridor dash by how it is drawn (``routes.schema.DRAWN_BY``); it overrides the confidence dash.

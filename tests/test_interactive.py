@@ -119,6 +119,6 @@ def test_the_curated_atlas_renders_with_every_hotspot_kind_it_uses():
     atlas = select(load_atlas())
     html = build_map(atlas).get_root().render()
     # no seed names a border-crossing hotspot (issue #13); domestic trafficking is a hotspot kind
-    for kind in ("Casino", "Mining site", "Factory", "Labour site", "Trafficking within the country"):
+    for kind in ("Casino", "Mining site", "Factory", "Labour site", "Internal trafficking"):
         assert f'"Hotspots: {kind}"' in html
     assert html.count("L.polyline(") == len(atlas.corridors)

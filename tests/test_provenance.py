@@ -219,7 +219,7 @@ def test_the_static_map_legend_names_the_chosen_route(drawn_dir):
 
     fig, _ = plot_atlas(select(load_atlas(drawn_dir)), title="t")
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-    assert "route drawn by tipmap, not named in the report" in labels
+    assert "route drawn by tipmap, not\nnamed in the report" in labels  # wrapped to the legend column
     patterns = {str(line._unscaled_dash_pattern) for line in fig.axes[0].lines}  # matplotlib calls any dash '--'
     assert len(patterns) >= 3, patterns  # solid, dotted (chosen), dash-dot (country-level)
 
