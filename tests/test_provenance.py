@@ -263,3 +263,15 @@ def test_every_curated_source_can_be_followed_or_says_why_not():
     for sid, src in load_atlas().sources.iterrows():
         assert isinstance(src["publisher"], str) and src["publisher"], sid
         assert isinstance(src["url"], str) or src["publisher"] == "unpublished copy", sid
+
+
+def test_only_a_region_spanning_countries_may_leave_the_country_blank(tmp_path):
+    places = TABLES["places.csv"] + [
+        ["europe", "Europe (region)", "", "", "region", "16", "48", "", "", ""],
+        ["nowhere", "Nowhere Town", "", "", "city", "1", "1", "", "", ""],
+    ]
+    tables = {**TABLES, "places.csv": places, "corridors.csv": [corridor("c-eu", "a-src europe", conf="low")], "hotspots.csv": []}
+    result = CliRunner().invoke(main, ["validate", str(write_atlas(tmp_path / "r", tables, HEAD))])
+    assert result.exit_code == 1
+    assert "places.csv, row 6, field 'country': is empty (only a region spanning several countries" in result.output
+    assert "row 5" not in result.output
