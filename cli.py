@@ -170,12 +170,22 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
         metavar="W,S,E,N",
         help="Open on this box (min lon, min lat, max lon, max lat) instead of the selection's frame; filters nothing.",
     ),
+    "min_count": click.option(
+        "--min-count",
+        type=int,
+        default=5,
+        show_default=True,
+        help="Public outputs hide counts (cells, flows, breakdowns) below this and round the rest down to --count-base.",
+    ),
+    "count_base": click.option(
+        "--count-base", type=int, default=5, show_default=True, help="Public outputs round counts down to a multiple of this."
+    ),
     "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
     "title": click.option("--title", default=None, help="Title shown on the output."),
 }
 FILTERS = ("corridor", "country", "exploitation", "since", "until", "bbox")
 #: What every command that draws or writes records takes.
-RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity")
+RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity", "min_count", "count_base")
 
 
 def options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -212,6 +222,8 @@ def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
         data_dir=kwargs.pop("data_dir"),
         data=kwargs.pop("data_files"),
         data_sensitivity=kwargs.pop("data_sensitivity"),
+        min_count=kwargs.pop("min_count"),
+        count_base=kwargs.pop("count_base"),
         **extra,
     )
 
@@ -512,6 +524,8 @@ def hotspots(
             data_dir=kwargs["data_dir"],
             scheme=classes,
             with_atlas=fmt == "html",
+            min_count=kwargs["min_count"],
+            count_base=kwargs["count_base"],
             progress=(lambda n: bar.update(min(n, max(bar.length - bar.pos, 0)))) if bar else None,
         )
     finally:
@@ -555,7 +569,10 @@ def list_(layer: str, fmt: str, **kwargs: Any) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
-def validate(path: str) -> None:
+@click.option(
+    "--provenance", is_flag=True, help="Also check every claim (years, volumes, places, types, direction) against its quotes."
+)
+def validate(path: str, provenance: bool = False) -> None:
     """Check an atlas directory (the CSV files of the atlas format).
 
     Every problem is printed on its own line naming file, row and field; the exit
@@ -564,6 +581,7 @@ def validate(path: str) -> None:
     \b
     Example:
       tipmap validate my-atlas/
+      tipmap validate --provenance my-atlas/
     """
     from tipmap.routes.atlas import load_atlas
     from tipmap.routes.errors import AtlasDataError
@@ -574,11 +592,21 @@ def validate(path: str) -> None:
         for problem in err.problems:
             click.echo(f"{path}/{problem}", err=True)
         raise click.ClickException(f"{path}: {len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}") from None
+    if provenance:
+        from tipmap.routes.provenance import check_provenance
+
+        unsupported = check_provenance(path)
+        for problem in unsupported:
+            click.echo(f"{path}/{problem}", err=True)
+        if unsupported:
+            n = len(unsupported)
+            raise click.ClickException(f"{path}: {n} unsupported claim{'s' if n != 1 else ''}")
     drafts = sum(int((frame.get("status") == "draft").sum()) for frame in (atlas.corridors, atlas.hotspots) if "status" in frame)
     click.echo(
         f"{path}: valid ({len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
         f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources"
         + (f"; {drafts} drafts to review)" if drafts else ")")
+        + ("; every claim is in its quotes" if provenance else "")
     )
 
 

@@ -109,7 +109,9 @@ def _user_layer(kind: str):
 
     return {
         "flows": lambda fmap, layer: add_flows(fmap, layer.data, name=layer.label),
-        "hexagons": lambda fmap, layer: add_hexagons(fmap, layer.data, name=layer.label, breaks=layer.breaks),
+        "hexagons": lambda fmap, layer: add_hexagons(
+            fmap, layer.data, name=layer.label, breaks=layer.breaks, notes=tuple(layer.report.notes)
+        ),
         "drafts": lambda fmap, layer: add_drafts(fmap, layer.data, name=layer.label),
     }[kind]
 
@@ -123,7 +125,7 @@ def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str], tags: 
             [(lat, lon) for lon, lat in row.geometry.coords],
             color=colour,
             weight=style.CONFIDENCE_WIDTH[row["confidence"]],
-            dash_array=style.CONFIDENCE_DASH[row["confidence"]],
+            dash_array=style.corridor_dash(row["confidence"], row.get("drawn_by")),
             opacity=0.85,
             popup=folium.Popup(popups.corridor(atlas, row, names), max_width=380),
             tooltip=folium.Tooltip(text(row["name"])),
