@@ -72,14 +72,15 @@ def corridor_tags(row, country_of: dict[str, str]) -> dict[str, Any]:
     for i, pid in enumerate(row["waypoints"]):
         role = "source" if i == 0 else "destination" if i == last else "transit"
         country = country_of.get(pid)
-        if country and role not in roles.setdefault(country, []):
+        if isinstance(country, str) and country and role not in roles.setdefault(country, []):  # regions have none
             roles[country].append(role)
     return {"id": row["id"], "w": list(row["waypoints"]), "x": list(row["exploitation"]), "c": roles}
 
 
 def point_tags(row, *, thematic: bool) -> tuple[Span | None, dict[str, Any]]:
     """A hotspot's (thematic) or support point's period and tags."""
-    tags: dict[str, Any] = {"id": row["id"], "p": row["place"], "c": row["country"]}
+    country = row["country"] if isinstance(row["country"], str) else ""
+    tags: dict[str, Any] = {"id": row["id"], "p": row["place"], "c": country}
     if not thematic:
         return None, tags
     tags["x"] = list(row["exploitation"])
