@@ -57,6 +57,17 @@ DRAWN = """() => ({
 })"""
 
 
+def _wait(condition, seconds: float = 10.0) -> None:
+    """Poll ``condition`` (the page's CSP forbids the eval Playwright's wait_for_function uses)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("the page did not get there in time")
+        time.sleep(0.05)
+
+
 def _move_slider(page, since: int, until: int) -> None:
     for handle, year in (("#tipmap-until", until), ("#tipmap-since", since)):
         page.eval_on_selector(handle, "(el, y) => { el.value = y; el.dispatchEvent(new Event('input', {bubbles: true})); }", year)
@@ -88,10 +99,15 @@ def test_the_url_fragment_restores_a_shared_view(browser, instrument_pages):  # 
     page = browser.new_page()
     try:
         page.goto(path.as_uri() + "#since=1880&until=1900&types=other")
-        page.wait_for_function("window.tipmapState !== undefined")
+        _wait(lambda: page.evaluate("window.tipmapState !== undefined"))
         expected = atlas_job(Selection(since=1880, until=1900, exploitation=("other",)), allow_empty=True).atlas
         assert page.evaluate(DRAWN)["corridorIds"] == sorted(expected.corridors["id"])
         assert page.locator("#tipmap-type-forced_labour").is_checked() is False
+        page.locator("#tipmap-play").click()  # play: a window of at most 5 years steps forward
+        assert page.locator("#tipmap-year-text").inner_text() == "1880–1884"
+        _wait(lambda: page.locator("#tipmap-year-text").inner_text() == "1881–1885")
+        page.locator("#tipmap-play").click()
+        assert page.locator("#tipmap-play").inner_text().endswith("Play")
     finally:
         page.close()
 
@@ -122,7 +138,7 @@ def test_flow_clusters_split_when_zooming_in(browser, instrument_pages):  # noqa
         page.evaluate("tipmapState.map.setView([50, 5], 2, {animate: false})")
         low = page.evaluate(clusters)
         page.evaluate("tipmapState.map.setView([50, 5], 7, {animate: false})")
-        page.wait_for_function(f"{clusters} > {low}")
+        _wait(lambda: page.evaluate(clusters) > low)
         high = page.evaluate(clusters)
         ends = {c for row in CASES for c in row[:2]}
         assert low < high == len(ends)  # at zoom 7 every country stands alone

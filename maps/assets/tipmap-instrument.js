@@ -303,13 +303,14 @@
     var f = this.cfg.flows;
     if (!f) { return; }
     this.bandGroup = window[f.group];
+    this.map.createPane('tipmapFlows').style.zIndex = 390;  // under the atlas's corridors and symbols
     this.bands = f.bands.map(function (band) {
       var layer = L.layerGroup();
       var markers = band.c.map(function (c) {
-        return new L.CircleMarker(c.ll, {radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 0.9, className: 'tipmap-cluster'});
+        return new L.CircleMarker(c.ll, {radius: 4, color: '#222', weight: 1, fillColor: '#fff', fillOpacity: 0.9, className: 'tipmap-cluster', pane: 'tipmapFlows'});
       });
       var lines = band.f.map(function (fl) {
-        return new L.Polyline(fl[3], {color: fl[4], weight: 2, opacity: 0.6, className: 'tipmap-clusterflow'});
+        return new L.Polyline(fl[3], {color: fl[4], weight: 2, opacity: 0.6, className: 'tipmap-clusterflow', pane: 'tipmapFlows'});
       });
       return {z: band.z, c: band.c, f: band.f, layer: layer, markers: markers, lines: lines};
     });
