@@ -66,6 +66,7 @@ PLACES: tuple[Column, ...] = (
     Column("lat", kind="float"),
     Column("gazetteer_id", required=False, kind="int"),
     Column("note", required=False),
+    Column("sensitivity", required=False, vocabulary=SENSITIVITY),
     Column("status", required=False, vocabulary=STATUS),
     Column("score", required=False, kind="float"),
     Column("reason", required=False),

@@ -69,6 +69,8 @@ TINY = {
         ["a-mid", "Border Town", "", "CN", "border_crossing", "1", "0", "", ""],
         ["a-dst", "Destination City", "终", "CN", "city", "2", "0", "", ""],
         ["b-src", "Northern Village", "", "VN", "town", "0", "1", "", ""],
+        ["a-venue", "Venue Street", "", "CN", "town", "2", "0", "", ""],
+        ["b-shelter", "Shelter House", "", "VN", "town", "0", "1", "", ""],
     ],
     "corridors.csv": [
         [
@@ -123,7 +125,7 @@ TINY = {
             "Exact venue",
             "",
             "entertainment_district",
-            "a-dst",
+            "a-venue",
             "sexual_exploitation",
             "2",
             "",
@@ -136,7 +138,7 @@ TINY = {
     ],
     "support.csv": [
         ["o-ngo", "Helping NGO", "", "ngo", "a-dst", "hotline", "s-one", "public", "town", ""],
-        ["o-shelter", "Secret Shelter", "", "shelter", "b-src", "beds", "s-two", "confidential", "site", ""],
+        ["o-shelter", "Secret Shelter", "", "shelter", "b-shelter", "beds", "s-two", "confidential", "site", ""],
     ],
 }
 
