@@ -110,7 +110,8 @@ class Redaction:
 
 
 def _counts(values: dict[str, int]) -> str:
-    return ", ".join(f"{n} {layer}" for layer, n in values.items() if n)
+    """'1 hotspots, 2 support' (places are counted in the manifest, not in this line)."""
+    return ", ".join(f"{n} {layer}" for layer, n in values.items() if n and layer != "places")
 
 
 def area_cell(lon: float, lat: float, resolution: int = BASE_RESOLUTION) -> str:
@@ -157,7 +158,9 @@ def cell_point(cell: str, key: bytes | None = None) -> tuple[float, float]:
     return (float(lon), float(lat))
 
 
-def generalised_point(record_id: str, lon: float, lat: float, *, resolution: int = BASE_RESOLUTION, key: bytes | None = None) -> Point:
+def generalised_point(
+    record_id: str, lon: float, lat: float, *, resolution: int = BASE_RESOLUTION, key: bytes | None = None
+) -> Point:
     """The published point for a restricted point at (lon, lat): see :func:`cell_point`.
 
     ``record_id`` is not used (the point depends only on the area and the key, so records
@@ -170,9 +173,16 @@ def generalised_point(record_id: str, lon: float, lat: float, *, resolution: int
 @cache
 def town_cells(resolution: int) -> Counter[str]:
     """How many GeoNames towns of 1,000+ people lie in each H3 cell at ``resolution``."""
-    from tipmap.routes.placenames import geonames_cities
+    import h3
 
-    return Counter(area_cell(float(c["longitude"]), float(c["latitude"]), resolution) for c in geonames_cities())
+    if resolution == BASE_RESOLUTION:
+        from tipmap.routes.placenames import geonames_cities
+
+        return Counter(h3.latlng_to_cell(float(c["latitude"]), float(c["longitude"]), BASE_RESOLUTION) for c in geonames_cities())
+    out: Counter[str] = Counter()
+    for cell, n in town_cells(BASE_RESOLUTION).items():
+        out[h3.cell_to_parent(cell, resolution)] += n
+    return out
 
 
 @dataclass(frozen=True)

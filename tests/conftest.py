@@ -142,6 +142,14 @@ TINY = {
     ],
 }
 
+@pytest.fixture(autouse=True)
+def _secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test runs with a known key and a temporary config directory: no test reads or
+    creates the real ~/.config/tipmap/key (subprocesses inherit the environment)."""
+    monkeypatch.setenv("TIPMAP_KEY", "tests-only-key-0123456789abcdef")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 Mutate = Callable[[dict[str, list[list[str]]]], None]
 
 
