@@ -202,15 +202,17 @@ def placements(frame: gpd.GeoDataFrame, *, min_k: int = MIN_K) -> list[Placement
     """
     kinds = list(frame["kind"]) if "kind" in frame else [""] * len(frame)
     base = [area_cell(g.x, g.y) for g in frame.geometry]
+    same: Counter[tuple[str, str]] = Counter()
+    for res in range(BASE_RESOLUTION, COARSEST_RESOLUTION - 1, -1):
+        same.update((kind, _parent(b, res)) for b, kind in zip(base, kinds))
     out = []
     for row, restricted in enumerate(frame["sensitivity"] == "restricted"):
         if not restricted:
             continue
         found = Placement(None, COARSEST_RESOLUTION, 0)
         for res in range(BASE_RESOLUTION, COARSEST_RESOLUTION - 1, -1):
-            cell = area_cell(frame.geometry.iloc[row].x, frame.geometry.iloc[row].y, res)
-            same = sum(1 for b, k in zip(base, kinds) if k == kinds[row] and _parent(b, res) == cell)
-            k = max(town_cells(res)[cell], same)
+            cell = _parent(base[row], res)
+            k = max(town_cells(res)[cell], same[(kinds[row], cell)])
             found = Placement(cell if k >= min_k else None, res, k)
             if k >= min_k:
                 break
@@ -331,6 +333,14 @@ def strip_quotes(sources: pd.DataFrame, public_frames: list[pd.DataFrame], restr
 def with_redaction(atlas, redaction: Redaction):
     """``atlas`` carrying its redaction summary."""
     return replace(atlas, redaction=redaction)
+
+
+def published_hash(data_hash: str, audience: str, key: bytes | None = None) -> str:
+    """The data hash a manifest may show: for the public, keyed (HMAC of the hash), so an
+    outsider who knows every other row cannot try candidate coordinates against it."""
+    if audience != "public" or not data_hash:
+        return data_hash
+    return "hmac-sha256:" + keyed_digest(f"tipmap-data:{data_hash}", key).hex()
 
 
 def inherited_sensitivity(
