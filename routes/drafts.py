@@ -23,6 +23,7 @@ from tipmap.routes.placenames import Place, PlaceFinder, fold
 from tipmap.routes.reports import Report, Sentence, read_report
 from tipmap.routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
 from tipmap.routes.tables import country_names
+from tipmap.routes.textsafety import safe_row
 
 
 @dataclass
@@ -185,7 +186,7 @@ def write_drafts(
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
             writer.writeheader()
-            writer.writerows({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns} for r in records)
+            writer.writerows(safe_row({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns}) for r in records)
             (tmp / name).write_text(buffer.getvalue(), encoding="utf-8")
         (tmp / "review.md").write_text(review_sheet(result), encoding="utf-8")
         if page is not None:

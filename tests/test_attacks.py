@@ -14,7 +14,6 @@ import math
 
 import geopandas as gpd
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
