@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError, UsageProblem
 from tipmap.routes.hexbin import PUBLIC_MAX_RES
-from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, public_view
+from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_points, public_view
 
 SENSITIVITIES = ("public", "restricted", "confidential")
 LAYERS = ("corridors", "hotspots", "support")
@@ -46,6 +46,15 @@ def gate(atlas: Atlas, audience: str) -> Atlas:
     return replace(atlas, **view.layers, sources=view.sources, redaction=redaction)
 
 
+def gate_points(frame, audience: str):
+    """A frame of point records with a ``sensitivity`` column (the team's own sites) as
+    ``audience`` may see it: the same rule as :func:`gate` for hotspots."""
+    kept = frame[frame["sensitivity"].isin(VISIBLE[audience])]
+    if audience == "public":
+        kept, _ = generalise_points(kept)
+    return kept
+
+
 @dataclass(frozen=True)
 class DataPolicy:
     """How one of the user's files may be shown to an audience.
@@ -66,7 +75,8 @@ class DataPolicy:
     def describe(self) -> str:
         """One line for stderr and legends."""
         if self.generalised:
-            return f"{self.sensitivity} data for a {self.audience} audience: shown in H3 cells of resolution {self.max_resolution} or coarser"
+            cap = self.max_resolution
+            return f"{self.sensitivity} data for a {self.audience} audience: shown in H3 cells of resolution {cap} or coarser"
         return f"{self.sensitivity} data for a {self.audience} audience: shown as computed"
 
 

@@ -251,7 +251,7 @@ def generalise_layer(frame: gpd.GeoDataFrame, layer: str, *, min_k: int = MIN_K,
     out.loc[index, "id"] = [opaque_id(layer, rid, key) for rid in out.loc[index, "id"]]
     kinds = out.loc[index, "kind"] if "kind" in out else pd.Series("place", index=index)
     out.loc[index, "name"] = [f"{str(k).replace('_', ' ').capitalize()} (location generalised)" for k in kinds]
-    for column in ("name_local", "location_note", "note", "services", "place", "gazetteer_id", "reason"):
+    for column in ("name_local", "location_note", "note", "notes", "services", "place", "gazetteer_id", "reason"):
         if column in out:
             out.loc[index, column] = None
     if "precision" in out:

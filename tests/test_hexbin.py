@@ -131,7 +131,7 @@ def test_a_progress_bar_on_stderr_only_past_100000_rows(tmp_path, n, bar):
 def test_hotspots_command_writes_cells(tmp_path, suffix):
     path, frame = write_points(tmp_path)
     out = tmp_path / f"cells.{suffix}"
-    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out), "--resolution", "6", "--sensitivity", "public"])
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out), "--resolution", "6", "--data-sensitivity", "public"])
     assert result.exit_code == 0, result.output
     cells = pd.read_parquet(out) if suffix == "parquet" else pyogrio.read_dataframe(out)
     assert int(cells["count"].sum()) == len(frame) and set(cells["resolution"]) == {6}
@@ -159,9 +159,9 @@ def test_dask_engine_gives_the_same_cells(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "{tmp}/m.txt"], "write a map (.html) or cells"),
+        (["-o", "{tmp}/m.txt"], "tipmap hotspots writes .geojson, .gpkg, .htm, .html, .parquet, not '.txt'"),
         (["-o", "{tmp}/m.html", "--resolution", "20"], "--resolution 20 is outside"),
-        (["-o", "{tmp}/m.html", "--sensitivity", "confidential"], "only --audience confidential"),
+        (["-o", "{tmp}/m.html", "--data-sensitivity", "confidential"], "only --audience confidential"),
         (["-o", "{tmp}/m.html", "--lat", "nope"], "no column 'nope'"),
     ],
 )
@@ -182,7 +182,7 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     html = out.read_text()
     assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
-    assert manifest["data_files"] == ["Points (hexagons): points.csv", "Case flows: ctdc.csv"]
+    assert manifest["data_files"] == ["points.csv", "ctdc.csv"]
     # each imported layer has its own key: class breaks for the hexagons, the width scale for flows
     assert 'id="tipmap-key-0"' in html and 'id="tipmap-key-1"' in html
     assert "Points per hexagon" in html and "widest: 2 cases" in html

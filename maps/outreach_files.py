@@ -7,7 +7,7 @@ import io
 
 from tipmap.maps.escape import markdown
 from tipmap.routes.outreach import OutreachPlan
-from tipmap.routes.textsafety import safe_cell  # noqa: F401 - re-exported for older callers
+from tipmap.routes.textsafety import safe_cell
 
 COLUMNS = (
     "visit",
