@@ -94,9 +94,8 @@ def write_static(
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
-        write_atomically(
-            output, lambda tmp: plain_figure(fig).savefig(tmp, format=fmt, dpi=dpi, metadata=plain_metadata(file_metadata(fmt, title, stamp))), force=force
-        )
+        metadata = plain_metadata(file_metadata(fmt, title, stamp))
+        write_atomically(output, lambda tmp: plain_figure(fig).savefig(tmp, format=fmt, dpi=dpi, metadata=metadata), force=force)
     return report
 
 

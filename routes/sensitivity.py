@@ -343,9 +343,7 @@ def published_hash(data_hash: str, audience: str, key: bytes | None = None) -> s
     return "hmac-sha256:" + keyed_digest(f"tipmap-data:{data_hash}", key).hex()
 
 
-def inherited_sensitivity(
-    places: list[dict], points: list[dict]
-) -> dict[str, tuple[str, str | None]]:
+def inherited_sensitivity(places: list[dict], points: list[dict]) -> dict[str, tuple[str, str | None]]:
     """Each place's sensitivity and the record it comes from: the strictest of its own
     ``sensitivity`` column and of the point records located *at* it (precision ``site``).
 

@@ -130,13 +130,22 @@ def test_property_output_does_not_change_when_the_point_moves_inside_its_cell(lo
     frames = []
     for x, y in ((lon, lat), moved):
         frame = gpd.GeoDataFrame(
-            {"id": ["s1", "s2"], "kind": ["shelter", "ngo"], "name": ["Safe house", "NGO"], "sensitivity": ["restricted", "public"]},
+            {
+                "id": ["s1", "s2"],
+                "kind": ["shelter", "ngo"],
+                "name": ["Safe house", "NGO"],
+                "sensitivity": ["restricted", "public"],
+            },
             geometry=[Point(x, y), Point(105.85, 21.03)],
             crs="EPSG:4326",
         )
         frames.append(generalise_layer(frame, "support", min_k=1))
     assert frames[0].frame.to_json() == frames[1].frame.to_json()
-    assert (frames[0].generalised, frames[0].widened, frames[0].k_min) == (frames[1].generalised, frames[1].widened, frames[1].k_min)
+    assert (frames[0].generalised, frames[0].widened, frames[0].k_min) == (
+        frames[1].generalised,
+        frames[1].widened,
+        frames[1].k_min,
+    )
 
 
 def _restricted_bangkok(tables):
@@ -146,7 +155,9 @@ def _restricted_bangkok(tables):
 
     venue = next(r for r in tables["places.csv"] if r[0] == "a-venue")
     venue[3], venue[5], venue[6] = "TH", "100.5018", "13.7563"
-    tables["sources.csv"].append(["s-addr", "Raid report", "", "", "", "addr.txt", "The house at 14 Soi Secret Lane holds girls."])
+    tables["sources.csv"].append(
+        ["s-addr", "Raid report", "", "", "", "addr.txt", "The house at 14 Soi Secret Lane holds girls."]
+    )
     h = HEADERS["hotspots.csv"]
     row = next(r for r in tables["hotspots.csv"] if r[0] == "h-venue")
     row[h.index("sources")], row[h.index("location_note")] = "s-addr", "Behind the Soi Secret Lane market"
@@ -170,6 +181,15 @@ def test_attack_d_restricted_records_keep_no_quote_name_note_transit_or_id(tmp_p
         for secret in ("Soi Secret Lane", "Exact venue", "h-venue", "c-bride", "Bride route via", "a-venue"):
             assert secret not in text, (fmt, secret)
         assert "100.5018" not in text and "13.7563" not in text
+    page = tmp_path / "m.html"
+    assert CliRunner().invoke(main, ["render", "-o", str(page), "--atlas", str(atlas)]).exit_code == 0
+    listed = [
+        CliRunner().invoke(main, ["list", layer, "--format", "json", "--atlas", str(atlas)])
+        for layer in ("hotspots", "corridors", "sources", "places")
+    ]
+    for text in [page.read_text(encoding="utf-8")] + [r.stdout for r in listed]:
+        for secret in ("Soi Secret Lane", "Exact venue", "h-venue", "c-bride", "Bride route via", "a-venue", "100.5018"):
+            assert secret not in text, secret
     features = json.loads((tmp_path / "o.geojson").read_text())["features"]
     route = next(f for f in features if f["properties"].get("name") == "Restricted route")
     assert "a-mid" not in json.dumps(route)  # no transit place
