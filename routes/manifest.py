@@ -78,7 +78,7 @@ def data_manifest(source: str, selection: Selection, *, sensitivity: str, **fact
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "input": Path(source).name,
         **({"more_inputs": [Path(p).name for p in more]} if more else {}),
-        "data_sha256": file_sha256(paths),
+        "data_sha256": published_hash(file_sha256(paths), selection.audience),  # keyed for the public (#12 B)
         "filters": filters,
         "audience": selection.audience,
         "data_sensitivity": sensitivity,

@@ -364,4 +364,6 @@ def test_attack_h_hotspot_parquet_cells_carry_the_manifest(tmp_path):
     meta = pq.read_schema(out).metadata
     assert b"geo" in meta  # still GeoParquet
     stamp = json.loads(meta[b"tipmap_manifest"])
-    assert stamp["tool"] == "tipmap" and stamp["version"] and stamp["data_sha256"] and stamp["audience"] == "public"
+    assert stamp["tool"] == "tipmap" and stamp["version"] and stamp["audience"] == "public"
+    raw = hashlib.sha256(b"points.csv\0" + points.read_bytes()).hexdigest()
+    assert stamp["data_sha256"].startswith("hmac-sha256:") and raw not in json.dumps(stamp)  # no guess can be checked
