@@ -367,3 +367,44 @@ def test_attack_h_hotspot_parquet_cells_carry_the_manifest(tmp_path):
     assert stamp["tool"] == "tipmap" and stamp["version"] and stamp["audience"] == "public"
     raw = hashlib.sha256(b"points.csv\0" + points.read_bytes()).hexdigest()
     assert stamp["data_sha256"].startswith("hmac-sha256:") and raw not in json.dumps(stamp)  # no guess can be checked
+
+
+def test_attack_h_a_confidential_hotspot_map_far_from_the_atlas_is_stamped(tmp_path):
+    """Points in Brasília, thousands of km from any atlas record: the map and the cells still
+    say CONFIDENTIAL."""
+    import sqlite3
+
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    points = tmp_path / "p.csv"
+    points.write_text("lat,lon\n" + "".join(f"-15.7{i % 10},-47.8{i % 7}\n" for i in range(40)), encoding="utf-8")
+    flags = ["--data-sensitivity", "confidential", "--audience", "confidential"]
+    for name in ("m.html", "c.gpkg"):
+        result = CliRunner().invoke(main, ["hotspots", str(points), "-o", str(tmp_path / name), *flags])
+        assert result.exit_code == 0, result.output
+    assert "CONFIDENTIAL: contains" in (tmp_path / "m.html").read_text(encoding="utf-8")
+    with sqlite3.connect(tmp_path / "c.gpkg") as db:
+        (meta,) = db.execute("select metadata from gpkg_metadata").fetchone()
+    assert '"stamp": "CONFIDENTIAL"' in meta and '"version"' in meta and '"data_sha256"' in meta
+
+
+def test_attack_b_moving_the_site_inside_its_cell_changes_no_published_feature(tmp_path, tiny_tables):
+    """End to end: two atlases whose restricted venue differs by ~1 km inside one H3 cell give
+    the same GeoJSON features (only the manifest's keyed data hash differs: the files differ)."""
+    from click.testing import CliRunner
+    from conftest import write_atlas
+    from tipmap.cli import main
+
+    outputs = []
+    base = _restricted_bangkok(tiny_tables)
+    for lon, lat in ((100.5018, 13.7563), (100.5100, 13.7600)):
+        assert area_cell(lon, lat) == area_cell(100.5018, 13.7563)
+        tables = {k: [list(r) for r in v] for k, v in base.items()}
+        venue = next(r for r in tables["places.csv"] if r[0] == "a-venue")
+        venue[5], venue[6] = str(lon), str(lat)
+        out = tmp_path / f"{lon}.geojson"
+        atlas = write_atlas(tmp_path / f"a{lon}", tables)
+        assert CliRunner().invoke(main, ["export", "-f", "geojson", "-o", str(out), "--atlas", str(atlas)]).exit_code == 0
+        outputs.append(json.loads(out.read_text(encoding="utf-8"))["features"])
+    assert outputs[0] == outputs[1]
