@@ -23,6 +23,7 @@ benchmarks/RESULTS-browser.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -124,7 +125,7 @@ def main() -> None:
                 f"| {statistics.median(m['move']):.1f} ms | {max(m['move']):.1f} ms | {statistics.median(m['apply']):.1f} ms |"
             )
     try:
-        cores = len(__import__("os").sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = 0
     text = "\n".join(
@@ -133,7 +134,8 @@ def main() -> None:
             "",
             "Command: `python benchmarks/browser_bench.py --runs " + str(args.runs) + "`",
             f"Machine: {platform.machine()}, {cores} cores (shared with other jobs), Python {platform.python_version()}, "
-            f"headless Chromium {version}, viewport 1600x1000.",
+            f"headless Chromium {version}, viewport 1600x1000; load average at the end {os.getloadavg()[0]:.1f} "
+            "(other engineers' jobs: figures on a quiet machine will be lower).",
             "Page: the whole curated atlas plus a CTDC-style table of 100 country pairs (case flows, clustered by zoom).",
             "Targets: opens in < 1000 ms; a slider move redraws in < 100 ms.",
             "",
