@@ -50,7 +50,17 @@ def render_hotspots(
     if engine == "dask":
         from tipmap.routes.distributed import aggregate_dask
 
-        binning = aggregate_dask(source, columns=columns, resolution=resolution, max_resolution=cap, scheduler=scheduler)
+        reports: list = []
+        binning = aggregate_dask(
+            source,
+            columns=columns,
+            resolution=resolution,
+            max_resolution=cap,
+            scheduler=scheduler,
+            strict=strict,
+            reports=reports,
+        )
+        report = reports[0] if len(reports) == 1 else None
     else:
         report = ImportReport(source)
         chunks = iter_points(source, columns=columns, strict=strict, report=report)

@@ -15,7 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 from tipmap.routes.geodesy import geodesic_line, path_length_km
-from tipmap.routes.importer import ImportError_, ImportReport, _check_file, _check_utf8
+from tipmap.routes.importer import ImportError_, ImportReport
+from tipmap.routes.readers import open_source
 from tipmap.routes.tables import country_codes
 
 FROM_NAMES = ("citizenship", "countryoforigin", "country_of_origin", "origin")
@@ -55,9 +56,7 @@ def is_case_table(path: str | os.PathLike[str]) -> bool:
 def read_flows(path: str | os.PathLike[str]) -> Flows:
     """Case counts per (citizenship, country of exploitation) as geodesic lines."""
     source = Path(path)
-    _check_file(source)
-    _check_utf8(source)
-    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    table = pd.concat([chunk for _, chunk in open_source(source).chunks()], ignore_index=True)
     lower = {c.strip().lower(): c for c in table.columns}
     origin = next(lower[n] for n in FROM_NAMES if n in lower)
     target = next(lower[n] for n in TO_NAMES if n in lower)

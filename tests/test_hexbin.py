@@ -156,6 +156,83 @@ def test_dask_engine_gives_the_same_cells(tmp_path):
     )
 
 
+def both_engines(path, columns: PointColumns, *, strict: bool = False):
+    """The in-memory and the dask engine (a thread-only local cluster, to be quick) on one input."""
+    pytest.importorskip("dask.distributed")
+    from tipmap.routes.distributed import aggregate_dask
+    from tipmap.routes.importer import ImportReport
+
+    report = ImportReport(str(path))
+    memory = aggregate(iter_points(path, columns=columns, strict=strict, report=report), weight=columns.weight, by=columns.by)
+    reports: list = []
+    distributed = aggregate_dask(str(path), columns=columns, workers=1, processes=False, strict=strict, reports=reports)
+    return memory, report, distributed, reports[0]
+
+
+def same_cells(a, b, by=None):
+    keys = ["cell", by] if by else ["cell"]
+    pd.testing.assert_frame_equal(
+        a.cells.sort_values(keys).reset_index(drop=True)[[*keys, "count", "weight"]],
+        b.cells.sort_values(keys).reset_index(drop=True)[[*keys, "count", "weight"]],
+        check_dtype=False,
+    )
+    assert (a.resolution, a.points, a.bounds) == (b.resolution, b.points, b.bounds)
+
+
+def test_both_engines_on_a_utm_csv_with_crs(tmp_path):
+    # UTM 48N: (500000, 2322000) is about 105.0 E, 21.0 N; (585000, 2323000) about 105.8 E
+    path = tmp_path / "utm.csv"
+    path.write_text("easting,northing\n500000,2322000\n585000,2323000\n585100,2323100\nfar,2323000\n")
+    columns = PointColumns(lat="northing", lon="easting", crs="EPSG:32648")
+    memory, report, distributed, dreport = both_engines(path, columns)
+    same_cells(memory, distributed)
+    assert memory.points == 3 and 104.9 < memory.bounds[0] < 105.1
+    assert report.bad == dreport.bad == {"have a longitude that is not a number": [4]}
+
+
+def test_both_engines_on_a_string_latitude_column_with_bad_rows(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = ["lat,lon,type"] + ["21.0285,105.8542,a"] * 3 + ["N 21,105.8,b", "95,105,", "20.8449,106.6881,", ",,b"]
+    path.write_text("\n".join(rows) + "\n")
+    memory, report, distributed, dreport = both_engines(path, PointColumns(by="type"))
+    same_cells(memory, distributed, by="type")
+    assert sorted(memory.cells["type"]) == ["(blank)", "a"]  # the Haiphong row's blank type is kept
+    assert (
+        report.bad
+        == dreport.bad
+        == {
+            "have a latitude that is not a number": [4],
+            "have a latitude outside ±90": [5],
+            "have no coordinates (empty, NaN or infinite)": [7],
+        }
+    )
+    assert report.describe() == dreport.describe()
+
+
+def test_both_engines_with_place_names(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("place,victims\nLao Cai,2\nVietnam,1\nXyzzyville,4\nLao Cai,\n")
+    memory, report, distributed, dreport = both_engines(path, PointColumns(weight="victims"))
+    same_cells(memory, distributed)
+    assert memory.points == 3 and memory.cells["weight"].sum() == 3.0  # 2 + 1; the blank weight is not a 0 but missing
+    assert report.describe() == dreport.describe()
+    assert "1 rows have no weight" in report.describe() and "1 rows name a country or region" in report.describe()
+
+
+def test_both_engines_stop_on_the_same_row_with_strict(tmp_path):
+    from tipmap.routes.importer import ImportError_
+
+    path = tmp_path / "s.csv"
+    path.write_text("lat,lon\n21,105\n21,105\n21,north\n95,105\n")
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+        both_engines(path, PointColumns(), strict=True)
+    pytest.importorskip("dask.distributed")
+    from tipmap.routes.distributed import aggregate_dask
+
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+        aggregate_dask(str(path), workers=1, processes=False, strict=True)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -1,0 +1,360 @@
+"""One reader registry for analysts' files, keyed by content first, then by suffix.
+
+Every reader yields the file's rows in chunks of raw values (``(first_row, frame)``, rows
+numbered from 1), so memory is bounded by the chunk size whatever the file size; the
+in-memory and the dask engine both read through :func:`open_source`. Text formats keep
+every value as written (``"NA"`` stays Namibia, ``"1.0"`` stays a string); geometry
+formats add ``GEOM_LON``/``GEOM_LAT``/``GEOM_KIND`` columns (areas at a point inside them).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tipmap.routes.errors import TipmapError
+
+GEOM_LON, GEOM_LAT, GEOM_KIND, GEOM_REPAIRED = "__lon__", "__lat__", "__kind__", "__repaired__"
+#: Refused above these (bounded memory against hostile or mistaken inputs).
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_WHOLE_BYTES = 512 * 1024**2  # GeoJSON/KML/GPX are parsed whole by GDAL
+MAX_COLUMNS = 10_000
+MAX_HEADER_BYTES = 1 << 20
+MAX_FEATURES = 50_000_000
+#: How long a GeoPackage layer may take to count before it is refused (a recursive view never ends).
+COUNT_SECONDS = 3.0
+CHUNK_ROWS = 250_000
+
+
+class ImportError_(TipmapError):
+    """The input cannot be imported; the message names the file and what is wrong."""
+
+
+@dataclass
+class Source:
+    """An opened input: its format, header, declared CRS and a way to read it in chunks."""
+
+    path: Path
+    format: str
+    header: list[str]
+    read: Callable[[int, list[str] | None], Iterator[tuple[int, pd.DataFrame]]]
+    crs: str | None = None  # the CRS the file declares (geometry formats)
+    geometry: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def chunks(self, columns: list[str] | None = None, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[int, pd.DataFrame]]:
+        """``(first_row, frame)`` for every chunk; ``columns`` limits the columns read."""
+        return self.read(chunk_rows, columns)
+
+
+def detect_format(path: Path) -> str:
+    """The format of ``path`` from its first bytes, else its suffix."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"ARROW1"):
+        return "feather"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx" if suffix in (".xlsx", ".xlsm", ".csv", ".txt", "") else "zip"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    for fmt, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return fmt
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return "geojson"
+    if text.startswith(b"<") and b"<kml" in head:
+        return "kml"
+    if text.startswith(b"<") and b"<gpx" in head:
+        return "gpx"
+    return "text" if suffix in ("", ".dat") else "unknown"
+
+
+FORMATS = {
+    "text": (".csv", ".tsv", ".txt", ".tab"),
+    "xlsx": (".xlsx", ".xlsm"),
+    "parquet": (".parquet", ".geoparquet", ".pq"),
+    "feather": (".feather", ".arrow", ".ipc"),
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+    "kml": (".kml",),
+    "gpx": (".gpx",),
+    "vector": (".shp", ".fgb"),
+}
+
+
+def open_source(path: str | os.PathLike[str]) -> Source:
+    """Open ``path`` with the reader its content (or suffix) calls for.
+
+    Raises
+    ------
+    ImportError_
+        Missing, empty, too large or unknown format; a header past the column limit; an
+        unreadable or pathological file (see the format's reader).
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise ImportError_(f"{source}: no such file")
+    size = source.stat().st_size
+    if size == 0:
+        raise ImportError_(f"{source}: empty file")
+    fmt = detect_format(source)
+    limit = MAX_WHOLE_BYTES if fmt in ("geojson", "kml", "gpx") else MAX_FILE_BYTES
+    if size > limit:
+        raise ImportError_(f"{source}: {size / 1e6:,.0f} MB is over the {limit / 1e6:,.0f} MB limit for this format; split it")
+    opener = OPENERS.get(fmt)
+    if opener is None:
+        known = "CSV, TSV, Excel .xlsx, GeoJSON, GeoPackage, KML, GPX, (Geo)Parquet or Feather"
+        raise ImportError_(f"{source}: unknown input format '{source.suffix or fmt}'; use {known}")
+    return opener(source)
+
+
+# ---------------------------------------------------------------- text (CSV, TSV, UTF-16)
+
+
+def text_encoding(source: Path) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16 (BOM, or zero bytes in every other place)."""
+    with open(source, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head[1::2]) and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head[0::2]) and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    return "utf-8"
+
+
+def check_encoding(source: Path, encoding: str) -> None:
+    """Decode the whole file in blocks; the first undecodable byte is an error naming its line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
+    with open(source, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as err:
+                start = max(err.start, 0)
+                line += block[:start].count(newline)
+                byte = block[start] if start < len(block) else 0
+                name = "UTF-16" if "16" in encoding else "UTF-8"
+                raise ImportError_(f"{source}: line {line}: not {name} (byte 0x{byte:02x}); save the file as UTF-8") from None
+            line += block.count(newline)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            name = "UTF-16" if "16" in encoding else "UTF-8"
+            raise ImportError_(f"{source}: line {line}: not {name} (the file ends inside a character)") from None
+
+
+def _header_line(source: Path, encoding: str) -> str:
+    """The first line, refused when it is longer than ``MAX_HEADER_BYTES`` (before any parser sees it)."""
+    with open(source, encoding=encoding, newline="") as handle:
+        line = handle.readline(MAX_HEADER_BYTES)
+    if len(line) >= MAX_HEADER_BYTES and not line.endswith(("\n", "\r")):
+        raise ImportError_(f"{source}: the header line is over {MAX_HEADER_BYTES // 1024:,} KB; not a table tipmap can read")
+    return line.lstrip("\ufeff")
+
+
+def _open_text(source: Path) -> Source:
+    encoding = text_encoding(source)
+    check_encoding(source, encoding)
+    line = _header_line(source, encoding)
+    if not line.strip():
+        raise ImportError_(f"{source}: empty file (no header row)")
+    sep = "\t" if source.suffix.lower() in (".tsv", ".tab") else max((",", "\t", ";"), key=line.count)
+    if line.count(sep) + 1 > MAX_COLUMNS:
+        raise ImportError_(f"{source}: {line.count(sep) + 1:,} columns is over the limit of {MAX_COLUMNS:,}")
+    try:
+        header = [str(c) for c in pd.read_csv(source, sep=sep, nrows=0, encoding=encoding).columns]
+    except pd.errors.ParserError as err:
+        raise ImportError_(f"{source}: not readable as CSV: {_message(err)}") from None
+
+    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+        reader = pd.read_csv(
+            source, sep=sep, encoding=encoding, usecols=columns, dtype=str, keep_default_na=False, chunksize=chunk_rows
+        )
+        first = 1
+        while True:
+            try:
+                chunk = next(reader)
+            except StopIteration:
+                return
+            except pd.errors.ParserError as err:
+                raise ImportError_(f"{source}: not readable as CSV after row {first}: {_message(err)}") from None
+            yield first, chunk
+            first += len(chunk)
+
+    notes = [f"read as {encoding.upper().replace('-SIG', ' with a BOM')}"] if encoding != "utf-8" else []
+    return Source(source, "text", header, read, notes=notes)
+
+
+def _message(err: Exception) -> str:
+    return re.sub(r"\s+", " ", str(err)).replace("Error tokenizing data. C error: ", "").strip()[:160]
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _open_xlsx(source: Path) -> Source:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception as err:  # a damaged zip or XML: openpyxl has no one error type
+        raise ImportError_(f"{source}: cannot be read as Excel .xlsx: {_message(err)}") from None
+    sheet = book.worksheets[0]
+    first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+    book.close()
+    if not first or all(v is None for v in first):
+        raise ImportError_(f"{source}: the first sheet has no header row")
+    if len(first) > MAX_COLUMNS:
+        raise ImportError_(f"{source}: {len(first):,} columns is over the limit of {MAX_COLUMNS:,}")
+    header = [str(v) if v is not None else f"column {i + 1}" for i, v in enumerate(first)]
+
+    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        try:
+            rows, first_row = [], 1
+            for values in book.worksheets[0].iter_rows(min_row=2, values_only=True):
+                rows.append(["" if v is None else str(v) for v in values[: len(header)]])
+                if len(rows) == chunk_rows:
+                    yield first_row, _excel_frame(rows, header, columns)
+                    first_row, rows = first_row + len(rows), []
+            if rows:
+                yield first_row, _excel_frame(rows, header, columns)
+        finally:
+            book.close()
+
+    notes = [f"read the first sheet ('{sheet.title}')"] if len(book.sheetnames) > 1 else []
+    return Source(source, "xlsx", header, read, notes=notes)
+
+
+def _excel_frame(rows: list[list[str]], header: list[str], columns: list[str] | None) -> pd.DataFrame:
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return frame[columns] if columns is not None else frame
+
+
+# ---------------------------------------------------------------- Parquet and Feather
+
+
+def _open_parquet(source: Path) -> Source:
+    import json
+
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(source)
+    except Exception as err:  # Arrow reports damaged files in many ways
+        raise ImportError_(f"{source}: cannot be read as Parquet: {_message(err)}") from None
+    geo = json.loads((parquet.schema_arrow.metadata or {}).get(b"geo", b"null") or "null")
+    header = [name for name in parquet.schema_arrow.names]
+    geom = geo.get("primary_column") if geo else None
+    crs = _geoparquet_crs(geo["columns"].get(geom, {})) if geom else None
+
+    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+        wanted = None if columns is None else [c for c in columns if c != geom] + ([geom] if geom else [])
+        first = 1
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=chunk_rows, columns=wanted):
+            frame = batch.to_pandas()
+            yield first, _with_points(frame, geom) if geom else frame
+            first += len(frame)
+
+    return Source(source, "geoparquet" if geom else "parquet", [h for h in header if h != geom], read, crs, bool(geom))
+
+
+def _geoparquet_crs(column: dict) -> str | None:
+    from pyproj import CRS
+
+    if "crs" not in column:
+        return "OGC:CRS84"
+    if column["crs"] is None:
+        return None
+    return CRS.from_user_input(column["crs"]).to_string()
+
+
+def _open_feather(source: Path) -> Source:
+    import pyarrow as pa
+
+    try:
+        header = list(pa.ipc.open_file(pa.memory_map(str(source))).schema.names)
+    except Exception as err:  # Arrow reports damaged files in many ways
+        raise ImportError_(f"{source}: cannot be read as Feather: {_message(err)}") from None
+
+    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+        reader = pa.ipc.open_file(pa.memory_map(str(source)))
+        first = 1
+        for i in range(reader.num_record_batches):
+            batch = reader.get_batch(i)
+            if columns is not None:
+                batch = batch.select(columns)
+            for start in range(0, batch.num_rows, chunk_rows):
+                frame = batch.slice(start, chunk_rows).to_pandas()
+                yield first, frame
+                first += len(frame)
+
+    return Source(source, "feather", header, read)
+
+
+def _with_points(frame: pd.DataFrame, geom: str) -> pd.DataFrame:
+    import shapely
+
+    values = frame.pop(geom).to_numpy()
+    geoms = shapely.from_wkb(values) if len(values) and not isinstance(values[0], shapely.Geometry) else values
+    return pd.concat([frame, point_columns(np.asarray(geoms, dtype=object))], axis=1)
+
+
+def point_columns(geoms: np.ndarray) -> pd.DataFrame:
+    """Longitude, latitude and kind of each geometry: points as they are, (valid) areas at
+    a point inside them, anything else without coordinates."""
+    import shapely
+
+    kinds = np.array([g.geom_type if g is not None else "None" for g in geoms], dtype=object)
+    areas = np.isin(kinds, ["Polygon", "MultiPolygon"])
+    repaired = np.zeros(len(geoms), dtype=bool)
+    if areas.any():
+        geoms = geoms.copy()
+        repaired[areas] = ~shapely.is_valid(geoms[areas])
+        geoms[areas] = shapely.point_on_surface(shapely.make_valid(geoms[areas]))
+    points = kinds == "Point"
+    usable = points | areas
+    x = np.full(len(geoms), np.nan)
+    y = np.full(len(geoms), np.nan)
+    if usable.any():
+        x[usable], y[usable] = shapely.get_x(geoms[usable]), shapely.get_y(geoms[usable])
+    return pd.DataFrame({GEOM_LON: x, GEOM_LAT: y, GEOM_KIND: kinds, GEOM_REPAIRED: repaired})
+
+
+# ---------------------------------------------------------------- GDAL formats
+
+
+def _open_vector(source: Path) -> Source:
+    from tipmap.routes.vector import open_vector
+
+    return open_vector(source)
+
+
+OPENERS: dict[str, Callable[[Path], Source]] = {
+    "text": _open_text,
+    "xlsx": _open_xlsx,
+    "parquet": _open_parquet,
+    "feather": _open_feather,
+    "geojson": _open_vector,
+    "gpkg": _open_vector,
+    "kml": _open_vector,
+    "gpx": _open_vector,
+    "vector": _open_vector,
+}
