@@ -176,6 +176,13 @@ def main() -> None:
     show_default=True,
     help="Sensitivity of --data (restricted: public maps show only ~10 km cells).",
 )
+@click.option("--from", "flow_from", metavar="COLUMN", help="Case tables: the origin column (country or region).")
+@click.option("--to", "flow_to", metavar="COLUMN", help="Case tables: the destination column (country or region).")
+@click.option("--count", "flow_count", metavar="COLUMN", help="Case tables: cases per row (a pre-aggregated table).")
+@click.option("--year", "flow_year", metavar="COLUMN", help="Case tables: the year column (for --since/--until).")
+@click.option("--type", "flow_type", metavar="COLUMN", help="Case tables: the exploitation type column.")
+@click.option("--no-atlas", is_flag=True, help="Draw --data alone, without the atlas's corridors and places.")
+@click.option("--table", "flow_table", metavar="FILE", help="Also write the case flows as CSV (every case accounted for).")
 @selection_options
 @force_option
 def render(
@@ -191,8 +198,14 @@ def render(
       tipmap render -o field.html --offline --country MN
     """
     from tipmap.maps.interactive import render_html
+    from tipmap.routes.flows import FlowColumns
 
     selection = _selection(kwargs)
+    flow_columns = FlowColumns(
+        kwargs["flow_from"], kwargs["flow_to"], kwargs["flow_count"], kwargs["flow_year"], kwargs["flow_type"]
+    )
+    if (flow_columns.origin is None) != (flow_columns.destination is None):
+        raise click.UsageError("--from and --to go together")
     reports: list = []
     drawn = render_html(
         output,
@@ -204,6 +217,9 @@ def render(
         data=data_files,
         data_sensitivity=data_sensitivity,
         reports=reports,
+        flow_columns=flow_columns,
+        no_atlas=kwargs["no_atlas"],
+        table=kwargs["flow_table"],
     )
     for report in reports:
         click.echo(report.describe(), err=True)

@@ -183,6 +183,9 @@ def render_html(
     reports: list | None = None,
     fit_data: bool = False,
     data_labels: dict[str, str] | None = None,
+    flow_columns=None,
+    no_atlas: bool = False,
+    table: str | Path | None = None,
 ) -> Atlas:
     """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
 
@@ -190,6 +193,8 @@ def render_html(
     page's own scripts run); ``offline`` also draws Natural Earth countries instead of web
     tiles, so the page opens with the network switched off. ``data_labels`` names ``data``
     layers (path -> label); ``fit_data`` opens the map on the drafts rather than the atlas.
+    ``flow_columns`` (:class:`routes.flows.FlowColumns`) names the origin/destination columns
+    of case tables; ``no_atlas`` draws the user's data alone; ``table`` writes the flows as CSV.
 
     Raises
     ------
@@ -198,22 +203,63 @@ def render_html(
         ``output``; no file is left behind.
     """
     check_writable(output, force=force)
+    if table is not None:
+        check_writable(table, force=force)
     atlas = select(load_atlas(data_dir), selection)
-    if is_empty(atlas):
+    if no_atlas:
+        atlas = _without_records(atlas)
+    elif is_empty(atlas):
         raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
     from tipmap.routes.manifest import manifest
 
     stamp = manifest(atlas, selection)
-    imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports, labels=data_labels)
+    imported = _imported(
+        data, selection=selection, sensitivity=data_sensitivity, reports=reports, labels=data_labels, flow_columns=flow_columns
+    )
+    if no_atlas and not imported:
+        raise SelectionError("--no-atlas needs --data: there is nothing else to draw")
     if imported:
         stamp["data_files"] = [name for _, _, name in imported]
-    view = selection.bbox or (_drafts_view(imported) if fit_data else None)
+    view = selection.bbox or (_drafts_view(imported) if fit_data else None) or (_data_view(imported) if no_atlas else None)
     fmap = build_map(
         atlas, title=title, audience=selection.audience, view=view, offline=offline, manifest=stamp, imported=imported
     )
     page = page_html(fmap, offline=offline)
+    if table is not None:
+        from tipmap.maps.imported import write_flows_table
+
+        flows = [data for add, data, _ in imported if getattr(data, "domestic_by", None) is not None]
+        write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
     write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
     return atlas
+
+
+def _without_records(atlas: Atlas) -> Atlas:
+    """The atlas with nothing to draw (``--no-atlas``: the user's data alone)."""
+    from dataclasses import replace
+
+    return replace(
+        atlas,
+        corridors=atlas.corridors.iloc[:0],
+        hotspots=atlas.hotspots.iloc[:0],
+        support=atlas.support.iloc[:0],
+        places=atlas.places.iloc[:0],
+        sources=atlas.sources.iloc[:0],
+    )
+
+
+def _data_view(imported: list) -> tuple[float, float, float, float] | None:
+    """The extent of imported flows and hexagons (``--no-atlas`` opens on them)."""
+    boxes = []
+    for _, data, _ in imported:
+        if getattr(data, "lines", None) is not None and len(data.lines):
+            boxes.append(tuple(data.lines.total_bounds))
+            boxes += [(lon, lat, lon, lat) for _, lon, lat in data.domestic_points.values()]
+        elif getattr(data, "bounds", None) is not None and not callable(data.bounds):
+            boxes.append(data.bounds)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
@@ -228,14 +274,23 @@ def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
 
 
 def _imported(
-    paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None, labels: dict[str, str] | None = None
+    paths: tuple[str, ...],
+    *,
+    selection: Selection,
+    sensitivity: str,
+    reports: list | None,
+    labels: dict[str, str] | None = None,
+    flow_columns=None,
 ) -> list:
     """Layers for ``render --data``: CTDC-style case tables as flows, other point files as hexagons."""
     from tipmap.maps.imported import add_flows, add_hexagons
     from tipmap.routes.errors import UsageProblem
-    from tipmap.routes.flows import is_case_table, read_flows
+    from tipmap.routes.flows import FlowColumns, describe, is_case_table, read_flows
     from tipmap.routes.hexbin import PUBLIC_MAX_RES, aggregate
-    from tipmap.routes.importer import ImportReport, iter_points
+    from tipmap.routes.importer import ImportReport, iter_points, points_in_bbox
+
+    audience = selection.audience
+    flow_columns = flow_columns or FlowColumns()
 
     if sensitivity == "confidential" and audience != "confidential" and paths:
         raise UsageProblem("--data is marked confidential: only --audience confidential may show it")
@@ -245,14 +300,18 @@ def _imported(
         if Path(path).is_dir():
             layers.append(_drafts_layer(path, audience, (labels or {}).get(path)))
             continue
-        if is_case_table(path):
-            flows = read_flows(path)
+        if is_case_table(path, flow_columns):
+            flows = read_flows(path, columns=flow_columns, selection=selection)
             layers.append((add_flows, flows, f"Case flows: {name}"))
             report = flows.report
+            report.notes.extend(describe(flows))
         else:
             report = ImportReport(path)
             cap = PUBLIC_MAX_RES if audience == "public" and sensitivity == "restricted" else None
-            binning = aggregate(iter_points(path, report=report), max_resolution=cap)
+            points = iter_points(path, report=report)
+            if selection.bbox is not None:  # the other filters need fields points do not have
+                points = points_in_bbox(points, selection.bbox, report)
+            binning = aggregate(points, max_resolution=cap)
             if binning.capped:
                 report.notes.append(binning.capped)
             layers.append((add_hexagons, binning, f"Points (hexagons): {name}"))

@@ -329,6 +329,21 @@ def read_points(path: str | os.PathLike[str], **kwargs) -> tuple[pd.DataFrame, I
     return frame, report
 
 
+def points_in_bbox(
+    chunks: Iterator[pd.DataFrame], bbox: tuple[float, float, float, float], report: ImportReport
+) -> Iterator[pd.DataFrame]:
+    """The points of ``chunks`` inside ``bbox`` (``--bbox`` on imported data); those outside are counted."""
+    west, south, east, north = bbox
+    for chunk in chunks:
+        keep = chunk["lon"].between(west, east) & chunk["lat"].between(south, north)
+        outside = int((~keep).sum())
+        if outside:
+            report.counts["points outside --bbox (not drawn)"] = (
+                report.counts.get("points outside --bbox (not drawn)", 0) + outside
+            )
+        yield chunk[keep].reset_index(drop=True)
+
+
 def points_frame(points: pd.DataFrame) -> gpd.GeoDataFrame:
     """Imported points as a GeoDataFrame in EPSG:4326."""
     return gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs="EPSG:4326")

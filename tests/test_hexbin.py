@@ -84,12 +84,10 @@ def test_case_tables_become_country_flows(tmp_path):
     path = tmp_path / "ctdc.csv"
     path.write_text(CTDC)
     assert is_case_table(path)
-    flows = read_flows(path)
+    flows = read_flows(path, min_count=1)
     pairs = {(r["from"], r["to"]): (r["cases"], r["exploitation"], r["years"]) for _, r in flows.lines.iterrows()}
     assert pairs == {("VN", "CN"): (2, ("sexual_exploitation",), "2018–2019"), ("MM", "TH"): (1, ("forced_labour",), "2019–2019")}
-    assert flows.domestic == 1 and flows.report.bad == {
-        "have a citizenship or country of exploitation that is not an ISO-2 code": [5]
-    }
+    assert flows.domestic == 1 and flows.not_drawn == {"origin coded unknown": 1}  # XX
 
 
 def write_points(tmp_path, n=2000, seed=3):
@@ -254,15 +252,18 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     ctdc = tmp_path / "ctdc.csv"
     ctdc.write_text(CTDC)
     out = tmp_path / "map.html"
-    result = CliRunner().invoke(main, ["render", "-o", str(out), "--data", str(path), "--data", str(ctdc), "--country", "VN"])
+    args = ["render", "-o", str(out), "--data", str(path), "--data", str(ctdc), "--country", "VN", "--audience", "internal"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
+    assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "Vietnam → China: 2 cases" in html
+    assert "MM → TH" not in html and "Myanmar → Thailand" not in html  # --country VN applies to the flows
+    assert "2 cases removed by the filters: not in --country VN" in result.stderr  # MM->TH, XX->CN
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
     assert manifest["data_files"] == ["Points (hexagons): points.csv", "Case flows: ctdc.csv"]
     # each imported layer has its own key: class breaks for the hexagons, the width scale for flows
     assert 'id="tipmap-key-0"' in html and 'id="tipmap-key-1"' in html
-    assert "Points per hexagon" in html and "widest: 2 cases" in html
+    assert "Points per hexagon" in html and "2 cases</div>" in html
 
 
 def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
