@@ -88,6 +88,8 @@ def render_hotspots(
     notes = [binning.capped, report.describe().splitlines()[0] if report else ""]
     if report and report.dropped:
         notes.append(f"{report.dropped:,} rows not used (see the command's report)")
+    if report:  # rows used with a caveat: missing weights, places at a country's capital...
+        notes += [f"{n:,} {what}" for what, n in report.counts.items() if n and not what.startswith("_")]
     fmap = hex_map(
         binning,
         atlas=None if is_empty(atlas) else atlas,

@@ -67,8 +67,21 @@ def test_cells_are_hexagons_in_lon_lat():
 def test_class_breaks_and_classes():
     values = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     breaks = class_breaks(values, k=5)
-    assert breaks == pytest.approx([2.8, 4.6, 6.4, 8.2, 10.0])  # quintiles
-    assert classify(values, breaks).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert breaks == [3, 5, 7, 9, 10]  # quintiles 2.8, 4.6, 6.4, 8.2, 10 rounded up: counts are whole numbers
+    assert classify(values, breaks).tolist() == [0, 0, 0, 1, 1, 2, 2, 3, 3, 4]
+    fractional = class_breaks(values + 0.5, k=5)
+    assert fractional == pytest.approx([3.3, 5.1, 6.9, 8.7, 10.5])
+
+
+def test_tied_counts_give_fewer_classes_that_never_overlap():
+    from tipmap.maps.hexmap import human
+    from tipmap.routes.hexbin import class_ranges
+
+    values = np.array([1] * 60 + [2] * 30 + [3, 4, 5, 6, 7, 12_512])  # most cells hold 1 or 2 points
+    breaks = class_breaks(values, k=5)
+    assert breaks == [1, 2, 12_512]  # quantiles 1, 1, 2, 2, 12512: repeated bounds merged
+    assert class_ranges(breaks, 1) == [(1, 1, True), (2, 2, True), (3, 12_512, True)]
+    assert [human(v) for v in (12_512, 0.25, 3.0, 1234.5)] == ["12,512", "0.25", "3", "1,234"]
 
 
 CTDC = """yearOfRegistration,citizenship,CountryOfExploitation,isForcedLabour,isSexualExploit
