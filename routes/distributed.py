@@ -56,7 +56,7 @@ def file_points(path: str, columns: PointColumns, *, chunk_rows: int | None = No
 
     source = open_source(path)
     plan = plan_points(source, columns)
-    parts = [chunk_points(raw, first, plan) for first, raw in source.chunks(plan.columns, chunk_rows or CHUNK_ROWS)]
+    parts = [chunk_points(raw, first, plan) for first, raw in source.chunks(plan.columns, chunk_rows or CHUNK_ROWS, plan.numeric)]
     frame = pd.concat(parts, ignore_index=True) if parts else _nothing(plan)
     frame["file"] = path
     return frame

@@ -100,6 +100,11 @@ class PointPlan:
     by: str | None
 
     @property
+    def numeric(self) -> tuple[str, ...]:
+        """The columns read as numbers where they can be."""
+        return tuple(c for c in (self.lat, self.lon, self.weight) if c)
+
+    @property
     def columns(self) -> list[str]:
         """The columns to read."""
         wanted = [self.lat, self.lon, self.place, self.check, self.weight, self.by]
@@ -161,7 +166,7 @@ def iter_points(
     report.notes.extend(source.notes)
     if plan.crs:
         _transformer(plan.crs, plan.path)  # an unknown CRS fails before any row is read
-    for first, raw in source.chunks(plan.columns, chunk_rows):
+    for first, raw in source.chunks(plan.columns, chunk_rows, plan.numeric):
         points = chunk_points(raw, first, plan)
         account(points, report)
         if strict and report.bad:
@@ -212,7 +217,7 @@ def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan) -> pd.DataF
 
     n = len(raw)
     rows = np.arange(first_row, first_row + n)
-    reason = np.full(n, "", dtype=object)
+    reason = Reasons(n)
     out: dict[str, np.ndarray] = {}
     if plan.geometry:
         lons, lats = raw[GEOM_LON].to_numpy(dtype=float), raw[GEOM_LAT].to_numpy(dtype=float)
@@ -232,14 +237,15 @@ def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan) -> pd.DataF
     _mark(reason, ~(np.isfinite(lons) & np.isfinite(lats)), "have no coordinates (empty, NaN or infinite)")
     _check_ranges(lons, lats, rows, reason, plan.path)
     if plan.check:
-        _mark_each(reason, check_areas(raw[plan.check], lons, lats, reason == ""))
+        _mark_each(reason, check_areas(raw[plan.check], lons, lats, reason.free))
     if plan.weight:
         weights = pd.to_numeric(_blank_to_nan(raw[plan.weight]), errors="coerce").to_numpy(dtype=float)
         out[plan.weight] = weights
         out["noweight"] = ~np.isfinite(weights)
     if plan.by:
         out[plan.by] = categories(raw[plan.by])
-    return pd.DataFrame({"lon": lons, "lat": lats, "row": rows, "reason": reason, **out})
+    why = pd.Series(reason.why, dtype=object)
+    return pd.DataFrame({"lon": lons, "lat": lats, "row": rows, "reason": why, **out})
 
 
 def categories(values: pd.Series) -> np.ndarray:
@@ -254,23 +260,38 @@ def _blank_to_nan(values: pd.Series) -> pd.Series:
     return values
 
 
-def _mark(reason: np.ndarray, mask: np.ndarray, why: str) -> None:
-    reason[mask & (reason == "")] = why
+class Reasons:
+    """Why each row of a chunk is not usable: the first reason found wins; ``""`` for usable rows."""
+
+    def __init__(self, n: int) -> None:
+        self.free = np.ones(n, dtype=bool)
+        self.why = np.full(n, "", dtype=object)
 
 
-def _mark_each(reason: np.ndarray, why: np.ndarray) -> None:
-    free = (reason == "") & (why != "")
-    reason[free] = why[free]
+def _mark(reason: Reasons, mask: np.ndarray, why: str) -> None:
+    hit = mask & reason.free
+    if hit.any():
+        reason.why[hit] = why
+        reason.free[hit] = False
 
 
-def _numbers(values: pd.Series, reason: np.ndarray, why: str) -> np.ndarray:
+def _mark_each(reason: Reasons, why: np.ndarray) -> None:
+    hit = reason.free & (why != "")
+    if hit.any():
+        reason.why[hit] = why[hit]
+        reason.free[hit] = False
+
+
+def _numbers(values: pd.Series, reason: Reasons, why: str) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(values):  # parsed as numbers by the reader: nothing to report
+        return values.to_numpy(dtype=float)
     cleaned = _blank_to_nan(values)
     numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
     _mark(reason, np.isnan(numbers) & cleaned.notna().to_numpy(), why)
     return numbers
 
 
-def _check_ranges(lons: np.ndarray, lats: np.ndarray, rows: np.ndarray, reason: np.ndarray, path: str) -> None:
+def _check_ranges(lons: np.ndarray, lats: np.ndarray, rows: np.ndarray, reason: Reasons, path: str) -> None:
     finite = np.isfinite(lons) & np.isfinite(lats)
     with np.errstate(invalid="ignore"):
         bad_lat = finite & (np.abs(lats) > 90)

@@ -30,6 +30,8 @@ MAX_FEATURES = 50_000_000
 #: How long a GeoPackage layer may take to count before it is refused (a recursive view never ends).
 COUNT_SECONDS = 3.0
 CHUNK_ROWS = 250_000
+#: Texts read as "no value" in numeric columns (pandas' defaults); elsewhere every text is kept.
+NA_TEXT = ["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "-nan", "-NaN"]
 
 
 class ImportError_(TipmapError):
@@ -43,14 +45,18 @@ class Source:
     path: Path
     format: str
     header: list[str]
-    read: Callable[[int, list[str] | None], Iterator[tuple[int, pd.DataFrame]]]
+    read: Callable[..., Iterator[tuple[int, pd.DataFrame]]]
     crs: str | None = None  # the CRS the file declares (geometry formats)
     geometry: bool = False
     notes: list[str] = field(default_factory=list)
 
-    def chunks(self, columns: list[str] | None = None, chunk_rows: int = CHUNK_ROWS) -> Iterator[tuple[int, pd.DataFrame]]:
-        """``(first_row, frame)`` for every chunk; ``columns`` limits the columns read."""
-        return self.read(chunk_rows, columns)
+    def chunks(
+        self, columns: list[str] | None = None, chunk_rows: int = CHUNK_ROWS, numeric: tuple[str, ...] = ()
+    ) -> Iterator[tuple[int, pd.DataFrame]]:
+        """``(first_row, frame)`` for every chunk; ``columns`` limits the columns read; text
+        readers parse ``numeric`` columns as numbers where they can (a column with any text
+        in a chunk stays text for that chunk: the caller converts it and reports the rows)."""
+        return self.read(chunk_rows, columns, numeric)
 
 
 def detect_format(path: Path) -> str:
@@ -182,9 +188,17 @@ def _open_text(source: Path) -> Source:
     except pd.errors.ParserError as err:
         raise ImportError_(f"{source}: not readable as CSV: {_message(err)}") from None
 
-    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+    def read(chunk_rows: int, columns: list[str] | None, numeric: tuple[str, ...] = ()) -> Iterator[tuple[int, pd.DataFrame]]:
+        names = columns if columns is not None else header
         reader = pd.read_csv(
-            source, sep=sep, encoding=encoding, usecols=columns, dtype=str, keep_default_na=False, chunksize=chunk_rows
+            source,
+            sep=sep,
+            encoding=encoding,
+            usecols=columns,
+            dtype={c: str for c in names if c not in numeric},
+            keep_default_na=False,
+            na_values={c: NA_TEXT for c in numeric},
+            chunksize=chunk_rows,
         )
         first = 1
         while True:
@@ -224,7 +238,7 @@ def _open_xlsx(source: Path) -> Source:
         raise ImportError_(f"{source}: {len(first):,} columns is over the limit of {MAX_COLUMNS:,}")
     header = [str(v) if v is not None else f"column {i + 1}" for i, v in enumerate(first)]
 
-    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+    def read(chunk_rows: int, columns: list[str] | None, numeric: tuple[str, ...] = ()) -> Iterator[tuple[int, pd.DataFrame]]:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             rows, first_row = [], 1
@@ -265,7 +279,7 @@ def _open_parquet(source: Path) -> Source:
     geom = geo.get("primary_column") if geo else None
     crs = _geoparquet_crs(geo["columns"].get(geom, {})) if geom else None
 
-    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+    def read(chunk_rows: int, columns: list[str] | None, numeric: tuple[str, ...] = ()) -> Iterator[tuple[int, pd.DataFrame]]:
         wanted = None if columns is None else [c for c in columns if c != geom] + ([geom] if geom else [])
         first = 1
         for batch in pq.ParquetFile(source).iter_batches(batch_size=chunk_rows, columns=wanted):
@@ -294,7 +308,7 @@ def _open_feather(source: Path) -> Source:
     except Exception as err:  # Arrow reports damaged files in many ways
         raise ImportError_(f"{source}: cannot be read as Feather: {_message(err)}") from None
 
-    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+    def read(chunk_rows: int, columns: list[str] | None, numeric: tuple[str, ...] = ()) -> Iterator[tuple[int, pd.DataFrame]]:
         reader = pa.ipc.open_file(pa.memory_map(str(source)))
         first = 1
         for i in range(reader.num_record_batches):

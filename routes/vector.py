@@ -46,7 +46,7 @@ def open_vector(source: Path) -> Source:
         raise ImportError_(f"{source}: {count:,} features is over the limit of {MAX_FEATURES:,}; split it")
     header = [str(f) for f in info["fields"]]
 
-    def read(chunk_rows: int, columns: list[str] | None) -> Iterator[tuple[int, pd.DataFrame]]:
+    def read(chunk_rows: int, columns: list[str] | None, numeric: tuple[str, ...] = ()) -> Iterator[tuple[int, pd.DataFrame]]:
         wanted = [c for c in columns if c in header] if columns is not None else None
         if fmt in SLICED:
             for start in range(0, max(count, 1), chunk_rows):
