@@ -127,3 +127,29 @@ def test_utf16_and_excel_case_tables(tmp_path):
         flows = read_flows(tmp_path / name, min_count=1)
         assert pairs(flows) == {("MM", "TH"): 2, ("KH", "TH"): 1}, name
         assert flows.lines.set_index("from").loc["KH", "exploitation"] == ("other",)  # flagged 0: another type
+
+
+def test_render_a_name_coded_table_with_named_columns(tmp_path):
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    out, table = tmp_path / "named.html", tmp_path / "flows.csv"
+    args = ["render", "-o", str(out), "--data", str(NAMED), "--from", "Origin", "--to", "Destination", "--type", "Type"]
+    result = CliRunner().invoke(main, [*args, "--audience", "internal", "--no-atlas", "--table", str(table)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "Nigeria → Western Europe: 1 cases" in html and "Western Europe (region)" in html
+    assert (
+        "United States: 1 domestic cases" in html and "2 cases with no known origin, by destination: Spain 1, Thailand 1" in html
+    )
+    rows = table.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("source,from,from_name,to,to_name,cases,group") and len(rows) == 1 + 9 + 1 + 2
+    assert "named_flows.csv,VN,Vietnam,GB,United Kingdom,2,flow,forced_labour|sexual_exploitation,2018–2019" in rows[1]
+
+
+def test_from_without_to_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    result = CliRunner().invoke(main, ["render", "-o", str(tmp_path / "m.html"), "--data", str(NAMED), "--from", "Origin"])
+    assert result.exit_code == 2 and "--from and --to go together" in result.output and not (tmp_path / "m.html").exists()

@@ -371,3 +371,23 @@ def test_coordinates_far_outside_the_named_country_or_region(tmp_path):
     assert report.bad == {"have coordinates over 100 km outside the country or region the row names": [2, 3, 5]}
     with pytest.raises(ImportError_, match="row 2 have coordinates over 100 km outside .* \\(--strict\\)"):
         read_points(write(tmp_path, "p.csv", text), strict=True)
+
+
+def test_hotspots_on_a_recursive_view_is_one_line_within_seconds(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "loop.gpkg"
+    recursive_view_geopackage(path)
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "tipmap", "hotspots", str(path), "-o", str(tmp_path / "m.html")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert time.monotonic() - start < 20  # 3 s of counting plus the interpreter's start on a busy machine
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "loop.gpkg: layer 'loop' could not be counted within 3 s" in done.stderr
+    assert not (tmp_path / "m.html").exists()
