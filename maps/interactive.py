@@ -220,6 +220,7 @@ def render_html(
         raise SelectionError("--no-atlas needs --data: there is nothing else to draw")
     if imported:
         stamp["data_files"] = [name for _, _, name in imported]
+        stamp["data_flows"] = [_flow_stamp(data, name) for _, data, name in imported if hasattr(data, "domestic_by")]
     view = selection.bbox or (_drafts_view(imported) if fit_data else None) or (_data_view(imported) if no_atlas else None)
     fmap = build_map(
         atlas, title=title, audience=selection.audience, view=view, offline=offline, manifest=stamp, imported=imported
@@ -232,6 +233,20 @@ def render_html(
         write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
     write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
     return atlas
+
+
+def _flow_stamp(flows, name: str) -> dict:
+    """What the manifest says of one case table: every group of cases and what the filters removed."""
+    return {
+        "layer": name,
+        "cases": flows.total,
+        "drawn": int(flows.lines["cases"].sum()) if len(flows.lines) else 0,
+        "domestic": flows.domestic,
+        "not_drawn": flows.not_drawn,
+        "removed_by_filters": flows.filtered,
+        "suppressed_below": flows.min_count,
+        "suppressed": flows.suppressed,
+    }
 
 
 def _without_records(atlas: Atlas) -> Atlas:

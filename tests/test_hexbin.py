@@ -274,6 +274,8 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     assert "2 cases removed by the filters: not in --country VN" in result.stderr  # MM->TH, XX->CN
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
     assert manifest["data_files"] == ["Points (hexagons): points.csv", "Case flows: ctdc.csv"]
+    (stamp,) = manifest["data_flows"]
+    assert stamp["removed_by_filters"] == {"not in --country VN": 2} and stamp["drawn"] == 2 and stamp["domestic"] == 1
     # each imported layer has its own key: class breaks for the hexagons, the width scale for flows
     assert 'id="tipmap-key-0"' in html and 'id="tipmap-key-1"' in html
     assert "Points per hexagon" in html and "2 cases</div>" in html
