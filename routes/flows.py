@@ -331,3 +331,24 @@ def describe(flows: Flows) -> list[str]:
 def source_name(path: str | os.PathLike[str]) -> str:
     """The file's name, for labels."""
     return Path(path).name
+
+
+def gate_flows(flows: Flows, policy) -> Flows:
+    """The flows as the audience rule (:func:`routes.gate.suppress_counts`) lets them be shown:
+    flows and domestic counts below its minimum withheld (and counted in ``suppressed``), the
+    rest rounded down to its base; the note goes into the report."""
+    from tipmap.routes.gate import suppress_counts
+
+    before = int(flows.lines["cases"].sum()) if len(flows.lines) else 0
+    lines, note = suppress_counts(flows.lines, policy, count="cases")
+    domestic = pd.DataFrame({"code": list(flows.domestic_by), "cases": list(flows.domestic_by.values())})
+    kept, _ = suppress_counts(domestic, policy, count="cases")
+    hidden_domestic = flows.domestic - int(kept["cases"].sum()) if len(domestic) else 0
+    flows.lines = lines
+    flows.suppressed += before - (int(lines["cases"].sum()) if len(lines) else 0) + hidden_domestic
+    flows.domestic_by = dict(zip(kept["code"], (int(n) for n in kept["cases"])))
+    flows.domestic = sum(flows.domestic_by.values())
+    flows.min_count = max(flows.min_count, policy.min_count)
+    if note:
+        flows.report.notes.append(note)
+    return flows

@@ -178,3 +178,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a failure, never a silent pass (pytest's exit 5)."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def render_html(output, *, selection=None, data_dir=None, offline=False, title="tipmap: trafficking routes", data=()):
+    """What `tipmap render` does: the atlas job, then the HTML writer."""
+    from tipmap.maps.interactive import write_html
+    from tipmap.routes.jobs import atlas_job
+    from tipmap.routes.select import Selection
+
+    result = atlas_job(selection or Selection(), data_dir=data_dir, data=tuple(data))
+    write_html(result, output, title=title, offline=offline)
+    return result
+
+
+def render_static(output, *, selection=None, data_dir=None, **options):
+    """What `tipmap plot` does: the atlas job, then the static writer."""
+    from tipmap.maps.static import write_static
+    from tipmap.routes.jobs import atlas_job
+    from tipmap.routes.select import Selection
+
+    return write_static(atlas_job(selection or Selection(), data_dir=data_dir), output, **options)
