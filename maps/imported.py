@@ -7,6 +7,7 @@ from pathlib import Path
 
 import folium
 from branca.element import Element
+from folium.plugins import PolyLineTextPath
 from tipmap.maps import legend, style
 from tipmap.maps.escape import text
 
@@ -60,7 +61,7 @@ def _add_flow(group, row, width: float, path: str) -> None:
     types = ", ".join(style.EXPLOITATION[e].label for e in row["exploitation"] if e in style.EXPLOITATION) or "not recorded"
     label = f"{row['from_name']} → {row['to_name']}: {row['cases']:,} cases" + (f" ({row['years']})" if row["years"] else "")
     html = f"<b>{text(label)}</b><br>Exploitation: {text(types)}<br><small>Source: {text(path)}</small>"
-    folium.PolyLine(
+    line = folium.PolyLine(
         coords,
         color=colour,
         weight=width,
@@ -69,6 +70,10 @@ def _add_flow(group, row, width: float, path: str) -> None:
         popup=folium.Popup(html, max_width=320),
         tooltip=folium.Tooltip(text(label)),
     ).add_to(group)
+    size = f"{max(12, int(width * 2.2))}"  # a screen-size arrow mid-line, visible at any zoom
+    PolyLineTextPath(line, "►", center=True, offset=int(width * 0.8), attributes={"fill": "#FFFFFF", "font-size": size}).add_to(
+        group
+    )
     folium.Polygon(arrowhead(coords, width), color=colour, weight=1, fill=True, fill_opacity=0.9).add_to(group)
 
 

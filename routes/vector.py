@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tipmap.routes.readers import COUNT_SECONDS, MAX_FEATURES, ImportError_, Source, _message, point_columns
+from tipmap.routes.readbase import COUNT_SECONDS, MAX_FEATURES, ImportError_, Source, _message, detect_format, point_columns
 
 GPX_LAYERS = ("waypoints", "track_points", "route_points")
 SLICED = ("gpkg", "vector")
@@ -26,7 +26,6 @@ SLICED = ("gpkg", "vector")
 def open_vector(source: Path) -> Source:
     """A GDAL-readable file as a :class:`Source` (one layer; GPX: its waypoints, else its track points)."""
     import pyogrio
-    from tipmap.routes.readers import detect_format
 
     fmt = detect_format(source)
     if fmt == "gpkg":
