@@ -242,6 +242,8 @@ def _kml_description(rec) -> str:
         "precision",
         "location_note",
         "routing",
+        "drawn_by",
+        "chosen",
         "note",
         "citation",
     )

@@ -153,18 +153,20 @@ def _draw_basemap(ax, atlas: Atlas, view: carto.View, crs, extent) -> None:
 
 
 def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
-    drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set()}
+    drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set(), "drawn_by": set()}
     lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
     for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
         colour = style.corridor_colour(row["exploitation"])
         width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
         dash = (0, (4, 3)) if style.CONFIDENCE_DASH[row["confidence"]] else "solid"
+        dash = style.DRAWN_BY_MPL_DASH.get(row.get("drawn_by"), dash)  # chosen / country-level first
         for piece in pieces:
             xs, ys = zip(*piece)
             ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
         _arrowheads(ax, pieces, colour)
         drawn["exploitation"].add(row["exploitation"][0])
         drawn["confidence"].add(row["confidence"])
+        drawn["drawn_by"].add(row.get("drawn_by"))
     roles = place_roles(atlas.corridors)
     for role in ("transit", "source", "destination"):
         ids = {p for p, r in roles.items() if style.main_role(r) == role}

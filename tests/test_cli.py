@@ -40,9 +40,9 @@ def test_render_filters(runner, tmp_path, tiny_dir):
 
 def test_render_the_curated_atlas(runner, tmp_path):
     out = tmp_path / "atlas.html"
-    result = runner.invoke(main, ["render", "-o", str(out), "--corridor", "cn-mo-zhuhai-macau"])
+    result = runner.invoke(main, ["render", "-o", str(out), "--corridor", "cn-mo"])
     assert result.exit_code == 0, result.output
-    assert "Casino hotels of Macau" in out.read_text(encoding="utf-8")
+    assert "Brothels and hotel rooms near Macau" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
