@@ -12,6 +12,8 @@ it lies; only per-cell counts and the bad rows' numbers travel back.
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 from tipmap.routes.hexbin import Binning, aggregate, bin_chunk
 from tipmap.routes.importer import (
+    COUNTS,
     ImportError_,
     ImportReport,
     PointColumns,
@@ -50,12 +53,15 @@ def partition_files(source: str) -> list[str]:
     return files
 
 
-def file_points(path: str, columns: PointColumns, *, chunk_rows: int | None = None) -> pd.DataFrame:
-    """Every row of one file as :func:`chunk_points` gives it (usable or not), with ``file``."""
+def file_points(path: str, spec: PointColumns, *, chunk_rows: int | None = None) -> pd.DataFrame:
+    """Every row of one file as :func:`chunk_points` gives it (usable or not), with ``file``.
+
+    (``spec``, not ``columns``: dask hands a parameter called ``columns`` its own column lists.)
+    """
     from tipmap.routes.readers import CHUNK_ROWS
 
     source = open_source(path)
-    plan = plan_points(source, columns)
+    plan = plan_points(source, spec)
     parts = [chunk_points(raw, first, plan) for first, raw in source.chunks(plan.columns, chunk_rows or CHUNK_ROWS, plan.numeric)]
     frame = pd.concat(parts, ignore_index=True) if parts else _nothing(plan)
     frame["file"] = path
@@ -95,9 +101,7 @@ def aggregate_dask(
         As the in-memory engine does (unreadable file, missing columns, unknown CRS, and
         the first bad row when ``strict``).
     """
-    import dask
     import dask.dataframe as dd
-    from dask.distributed import Client, LocalCluster
 
     files = partition_files(source)
     for path in files:  # column and CRS problems are found here, before any cluster starts
@@ -105,53 +109,72 @@ def aggregate_dask(
         if plan.crs:
             _transformer(plan.crs, path)
     meta = _nothing(plan)
-    rows = dd.from_map(partial(file_points, columns=columns), files, meta=meta, enforce_metadata=False)
-    cluster = None
-    client = (
-        Client(scheduler)
-        if scheduler
-        else Client(cluster := LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None))
-    )
-    try:
-        with dask.config.set({"dataframe.convert-string": False}):
-            rows = rows.persist()
-            bookkeeping = rows[["file", "row", "reason", *_caveats(meta)]].compute()
-            _report(bookkeeping, files, strict, reports)
-            points = rows[rows["reason"] == ""]
-            total, west, east, south, north = dd.compute(
-                points["lon"].count(), points["lon"].min(), points["lon"].max(), points["lat"].min(), points["lat"].max()
-            )
-            if not total:
-                return aggregate([], resolution=resolution)  # raises: no usable points
-            extent = aggregate(
-                [pd.DataFrame({"lon": [west, east], "lat": [south, north]})], resolution=resolution, max_resolution=max_resolution
-            )
-            binned = points.map_partitions(
-                lambda part: bin_chunk(usable(part), extent.resolution, weight=columns.weight, by=columns.by),
-                meta=_bin_meta(columns),
-            )
-            counted = binned.compute()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    flags = [c for c in ("area", "repaired", "noweight", "atarea") if c in meta]
+    rows = dd.from_map(partial(file_points, spec=columns), files, meta=meta, enforce_metadata=False)
+    bad_columns = ["file", "row", "reason", *(["kind"] if "kind" in meta else [])]
+    with _cluster(scheduler, workers, processes):
+        points = rows[rows["reason"] == ""]
+        # one pass: the bad rows (few), per-file tallies and the extent; nothing else is kept
+        bad, seen, used, caveats, total, west, east, south, north = dd.compute(
+            rows[rows["reason"] != ""][bad_columns],
+            rows.groupby("file").size(),
+            points.groupby("file").size(),
+            points.groupby("file")[flags].sum() if flags else points.groupby("file").size(),
+            points["lon"].count(),
+            points["lon"].min(),
+            points["lon"].max(),
+            points["lat"].min(),
+            points["lat"].max(),
+        )
+        _report(files, bad, seen, used, caveats if flags else None, strict, reports)
+        if not total:
+            return aggregate([], resolution=resolution)  # raises: no usable points
+        extent = aggregate(
+            [pd.DataFrame({"lon": [west, east], "lat": [south, north]})], resolution=resolution, max_resolution=max_resolution
+        )
+        binned = points.map_partitions(
+            lambda part: bin_chunk(usable(part), extent.resolution, weight=columns.weight, by=columns.by),
+            meta=_bin_meta(columns),
+        )
+        counted = binned.compute()  # the second pass: per-cell counts only travel back
     keys = ["cell", columns.by] if columns.by else ["cell"]
     cells = counted.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
     return Binning(cells, extent.resolution, extent.bounds, int(total), columns.by, extent.capped)
 
 
-def _caveats(meta: pd.DataFrame) -> list[str]:
-    return [c for c in ("area", "repaired", "noweight", "atarea", "kind") if c in meta]
+@contextmanager
+def _cluster(scheduler: str | None, workers: int, processes: bool) -> Iterator[None]:
+    """A client on ``scheduler``, or on a local cluster closed afterwards."""
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None if scheduler else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
+    )  # fmt: skip
+    client = Client(scheduler or cluster)
+    try:
+        with dask.config.set({"dataframe.convert-string": False}):
+            yield
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
-def _report(rows: pd.DataFrame, files: list[str], strict: bool, reports: list[ImportReport] | None) -> None:
+def _report(files, bad, seen, used, caveats, strict: bool, reports: list[ImportReport] | None) -> None:
     """One report per file, as the in-memory engine writes it; with ``strict``, its error."""
     for path in files:
-        mine = rows[rows["file"] == path]
-        if strict and (mine["reason"] != "").any():
+        mine = bad[bad["file"] == path]
+        if strict and len(mine):
             raise strict_error(path, mine)
-        report = ImportReport(path)
-        account(mine, report)
+        report = ImportReport(path, rows=int(seen.get(path, 0)))
+        account(mine, report)  # the bad rows, their reasons and geometry kinds
+        report.rows, report.used = int(seen.get(path, 0)), int(used.get(path, 0))
+        if caveats is not None and path in caveats.index:
+            for column, what in COUNTS.items():
+                n = int(caveats.loc[path, column]) if column in caveats else 0
+                if n:
+                    report.counts[what] = n
         if reports is not None:
             reports.append(report)
 
