@@ -192,6 +192,10 @@ def hotspots_job(
     else:
         reports = [ImportReport(path) for path in (source, *more)]
         chunks = itertools.chain.from_iterable(iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports)
+        if selection.bbox is not None:  # --bbox applies to the user's points too
+            from tipmap.routes.importer import points_in_bbox
+
+            chunks = points_in_bbox(chunks, selection.bbox, reports[0])
         binning = aggregate(
             chunks,
             resolution=resolution,

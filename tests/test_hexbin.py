@@ -321,3 +321,13 @@ def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
     assert [h3.int_to_str(int(c)) for c in cells[[0, 500, 1000]]] == [
         h3.latlng_to_cell(lats[i], lons[i], 6) for i in (0, 500, 1000)
     ]
+
+
+def test_hotspots_bbox_applies_to_the_points(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("lat,lon\n21.0285,105.8542\n21.0286,105.8543\n13.75,100.50\n")  # two in Hanoi, one in Bangkok
+    out = tmp_path / "cells.parquet"
+    args = ["hotspots", str(path), "-o", str(out), "--audience", "internal", "--bbox", "105,20,107,22", "--resolution", "7"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert int(pd.read_parquet(out)["count"].sum()) == 2 and "1 points outside --bbox (not drawn)" in result.stderr
