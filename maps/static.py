@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
+from tipmap.maps.plaintext import plain_figure, plain_metadata
 from tipmap.maps.static_layers import draw_user_layers
 from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
 from tipmap.routes import cartography as carto
@@ -93,9 +94,8 @@ def write_static(
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
-        write_atomically(
-            output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=file_metadata(fmt, title, stamp)), force=force
-        )
+        metadata = plain_metadata(file_metadata(fmt, title, stamp))
+        write_atomically(output, lambda tmp: plain_figure(fig).savefig(tmp, format=fmt, dpi=dpi, metadata=metadata), force=force)
     return report
 
 

@@ -20,6 +20,7 @@ from shapely.geometry import Point
 from tipmap.routes.errors import AtlasDataError, Problem, TipmapError
 from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
 from tipmap.routes.schema import LAYER_FILES, REVIEW_COLUMNS
+from tipmap.routes.sensitivity import STRICTNESS, inherited_sensitivity
 from tipmap.routes.tables import Readable, Table, read_table
 
 CRS = "EPSG:4326"
@@ -137,10 +138,33 @@ def _resolve(directory: str | os.PathLike[str] | Readable | None) -> Readable:
 def _check_references(tables: dict[str, Table], problems: list[Problem]) -> None:
     sources = {r["id"] for r in tables["sources"].records}
     places = {r["id"]: r for r in tables["places"].records}
+    level = _place_levels(tables)
     for layer, table in tables.items():
         for record, row in zip(table.records, table.rows):
             report = lambda fld, msg, t=table, r=row: problems.append(Problem(t.file, r, fld, msg))  # noqa: E731
             _check_record(layer, record, sources, places, report)
+            _check_place_levels(layer, record, level, report)
+
+
+def _place_levels(tables: dict[str, Table]) -> dict[str, tuple[str, str | None]]:
+    """Each place's sensitivity, inherited from the site-precision records located at it."""
+    return inherited_sensitivity(tables["places"].records, tables["hotspots"].records + tables["support"].records)
+
+
+def _check_place_levels(layer: str, record: dict[str, Any], level: dict[str, tuple[str, str | None]], report: Any) -> None:
+    """A record may not use a place stricter than itself: a public corridor through a
+    confidential place would publish the place (#12 D)."""
+    own = record.get("sensitivity") or "public"
+    if layer == "corridors":
+        used = [("waypoints", p) for p in record.get("waypoints", ())]
+    elif layer in ("hotspots", "support"):
+        used = [("place", record.get("place"))]
+    else:
+        return
+    for fld, pid in used:
+        if pid in level and STRICTNESS[level[pid][0]] > STRICTNESS.get(own, 0):
+            origin = f" (inherited from '{level[pid][1]}' located there)" if level[pid][1] else ""
+            report(fld, f"{own} record uses {level[pid][0]} place '{pid}'{origin}")
 
 
 def _check_record(layer: str, record: dict[str, Any], sources: set[str], places: dict[str, Any], report: Any) -> None:
@@ -201,6 +225,8 @@ def _build(tables: dict[str, Table], *, origin: str) -> Atlas:
     lonlat = {p["id"]: (p["lon"], p["lat"]) for p in place_rows}
     country_of = {p["id"]: p["country"] for p in place_rows}
 
+    level = _place_levels(tables)
+    place_rows = [{**p, "sensitivity": level[p["id"]][0]} for p in place_rows]
     places = _frame(place_rows, [Point(p["lon"], p["lat"]) for p in place_rows], "places")
     # a region spanning several countries ("Europe") is as coarse as a country-level point
     kind_of = {p["id"]: p["kind"] if p["country"] else "country" for p in place_rows}

@@ -72,6 +72,7 @@ PLACES: tuple[Column, ...] = (
     Column("gazetteer_id", required=False, kind="int"),
     Column("note", required=False),
     Column("aliases", required=False, kind="list"),
+    Column("sensitivity", required=False, vocabulary=SENSITIVITY),
     Column("status", required=False, vocabulary=STATUS),
     Column("score", required=False, kind="float"),
     Column("reason", required=False),

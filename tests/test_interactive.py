@@ -41,7 +41,7 @@ def test_corridors_are_drawn_with_direction_colour_and_width(html):
 
 
 def test_heat_layer_is_weighted_by_intensity(html):
-    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\], \[", html)  # the casino, intensity 4
+    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\]\]", html)  # the casino, intensity 4 (the venue: k < 5)
 
 
 def test_popup_cites_the_report(html):
@@ -65,8 +65,8 @@ def test_legend_lists_only_what_is_drawn_and_the_audience(html):
     legend = html[html.index('id="tipmap-legend"') :]
     assert "Forced marriage" in legend and "Casino" in legend
     assert "Mining site" not in legend and "Organ removal" not in legend
-    assert "Audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in legend
-    assert "Sources: Publisher A, 2020; Report Two" in legend and ".txt" not in legend
+    assert "Audience: public; withheld (confidential): 1 support; generalised (restricted): none; withheld (spatial k &lt; 5): 1 hotspots" in legend
+    assert "Sources: Publisher A, 2020" in legend and ".txt" not in legend
 
 
 def test_title_is_shown(html):
