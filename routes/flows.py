@@ -316,9 +316,9 @@ def describe(flows: Flows) -> list[str]:
         top = ", ".join(f"{code} {n:,}" for code, n in sorted(flows.domestic_by.items(), key=lambda kv: -kv[1])[:5])
         lines.append(f"{flows.domestic:,} domestic cases (origin = destination): {top}")
     if flows.unknown_origin:
-        top = ", ".join(f"{name} {n:,}" for name, n in list(flows.unknown_origin.items())[:5])
+        top = ", ".join(f"{name} {n:,}" if n else name for name, n in list(flows.unknown_origin.items())[:5])
         lines.append(f"{sum(flows.unknown_origin.values()):,} cases with no known origin, by destination: {top}")
-    lines += [f"{n:,} cases not drawn: {why}" for why, n in flows.not_drawn.items()]
+    lines += [f"{f'{n:,}' if n else 'a few'} cases not drawn: {why}" for why, n in flows.not_drawn.items()]
     if flows.unknown_values:
         shown = ", ".join(f"'{v}' ({n:,})" for v, n in sorted(flows.unknown_values.items(), key=lambda kv: -kv[1])[:10])
         lines.append(f"values that are no country or region: {shown}")
@@ -326,6 +326,19 @@ def describe(flows: Flows) -> list[str]:
     if flows.suppressed:
         lines.append(f"{flows.suppressed:,} cases in flows of fewer than {flows.min_count} cases not shown")
     return lines
+
+
+def _small_hidden(groups: dict[str, int], policy, rest: str) -> dict[str, int]:
+    """Groups below the policy's minimum folded into one ``rest`` group (itself hidden when
+    small), the others rounded down to its base."""
+    base = max(policy.count_base, 1)
+    kept = {k: (n // base) * base for k, n in groups.items() if n >= policy.min_count}
+    small = sum(n for n in groups.values() if n < policy.min_count)
+    if small >= policy.min_count:
+        kept[rest] = (small // base) * base
+    elif small:
+        kept[f"{rest} (fewer than {policy.min_count})"] = 0
+    return kept
 
 
 def source_name(path: str | os.PathLike[str]) -> str:
@@ -349,6 +362,9 @@ def gate_flows(flows: Flows, policy) -> Flows:
     flows.domestic_by = dict(zip(kept["code"], (int(n) for n in kept["cases"])))
     flows.domestic = sum(flows.domestic_by.values())
     flows.min_count = max(flows.min_count, policy.min_count)
+    if policy.min_count > 1:  # the groups stated on the map follow the same rule
+        flows.unknown_origin = _small_hidden(flows.unknown_origin, policy, "other destinations")
+        flows.not_drawn = _small_hidden(flows.not_drawn, policy, "other groups")
     if note:
         flows.report.notes.append(note)
     return flows

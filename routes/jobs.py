@@ -232,6 +232,8 @@ def hotspots_job(
     dropped = sum(r.dropped for r in reports)
     if dropped:
         notes.append(f"{dropped:,} rows not used (see the command's report)")
+    for r in reports:  # rows used with a caveat (missing weights, places at a capital...), said in the key
+        notes += [f"{n:,} {what}" for what, n in r.counts.items() if n and not what.startswith("_")]
     return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
 
 

@@ -153,3 +153,14 @@ def test_from_without_to_is_a_usage_error(tmp_path):
 
     result = CliRunner().invoke(main, ["render", "-o", str(tmp_path / "m.html"), "--data", str(NAMED), "--from", "Origin"])
     assert result.exit_code == 2 and "--from and --to go together" in result.output and not (tmp_path / "m.html").exists()
+
+
+def test_public_groups_follow_the_small_count_rule():
+    from tipmap.routes.flows import gate_flows
+    from tipmap.routes.gate import data_policy
+
+    flows = gate_flows(read_flows(CTDC, min_count=1), data_policy("restricted", "public", min_count=3, count_base=1))
+    assert pairs(flows) == {("MM", "ID"): 5, ("UA", "RU"): 4}  # PH->MY 2, NA->ZA 1, KH->TH 1 withheld
+    assert flows.domestic_by == {} and flows.suppressed == 2 + 1 + 1 + 2  # and the 2 US domestic cases
+    assert flows.unknown_origin == {"United States": 3, "other destinations (fewer than 3)": 0}  # Thailand 2 hidden
+    assert flows.not_drawn == {"other groups": 5}  # blank 1, coded unknown 2, unrecognised 2: each under 3
