@@ -174,10 +174,25 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
     "count_base": click.option(
         "--count-base", type=int, default=5, show_default=True, help="Public outputs round counts down to a multiple of this."
     ),
+    "flow_from": click.option(
+        "--from", "flow_from", metavar="COLUMN", help="Case tables in --data: the origin column (country or region)."
+    ),
+    "flow_to": click.option(
+        "--to", "flow_to", metavar="COLUMN", help="Case tables in --data: the destination column (country or region)."
+    ),
+    "flow_count": click.option("--count", "flow_count", metavar="COLUMN", help="Case tables: cases per row (pre-aggregated)."),
+    "flow_year": click.option("--year", "flow_year", metavar="COLUMN", help="Case tables: the year column (--since/--until)."),
+    "flow_type": click.option("--type", "flow_type", metavar="COLUMN", help="Case tables: the exploitation type column."),
+    "no_atlas": click.option("--no-atlas", is_flag=True, help="Draw --data alone, without the atlas's records."),
+    "flow_table": click.option(
+        "--table", "flow_table", metavar="FILE", help="Also write the case flows as CSV (every case accounted for)."
+    ),
     "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
     "title": click.option("--title", default=None, help="Title shown on the output."),
 }
 FILTERS = ("corridor", "country", "exploitation", "since", "until", "bbox")
+#: How case tables in --data are read, for the commands that draw or write flows.
+FLOWS = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type", "no_atlas", "flow_table")
 #: What every command that draws or writes records takes.
 RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity", "min_count", "count_base")
 
@@ -208,9 +223,16 @@ def _selection(kwargs: dict[str, Any]) -> Any:
 
 
 def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
-    """Run the atlas job with the shared record options in ``kwargs``."""
+    """Run the atlas job with the shared record options (and the case-table columns) in ``kwargs``."""
+    from tipmap.routes.flows import FlowColumns
     from tipmap.routes.jobs import atlas_job
 
+    if "flow_from" in kwargs:
+        names = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type")
+        extra["flow_columns"] = FlowColumns(*(kwargs.pop(n) for n in names))
+        if (extra["flow_columns"].origin is None) != (extra["flow_columns"].destination is None):
+            raise click.UsageError("--from and --to go together")
+        extra["no_atlas"] = kwargs.pop("no_atlas")
     return atlas_job(
         _selection(kwargs),
         data_dir=kwargs.pop("data_dir"),
@@ -220,6 +242,25 @@ def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
         count_base=kwargs.pop("count_base"),
         **extra,
     )
+
+
+def _flows_table(kwargs: dict[str, Any], force: bool) -> str | None:
+    """--table FILE, checked before the work."""
+    table = kwargs.pop("flow_table", None)
+    if table:
+        from tipmap.routes.output import check_writable
+
+        check_writable(table, force=force)
+    return table
+
+
+def _write_flows_table(result: Any, table: str | None, force: bool) -> None:
+    if table:
+        from tipmap.maps.imported import write_flows_table
+        from tipmap.routes.output import write_atomically
+
+        flows = [layer.data for layer in result.layers if layer.kind == "flows"]
+        write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
 
 
 def _report(result: Any) -> None:
@@ -246,14 +287,7 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
-@click.option("--from", "flow_from", metavar="COLUMN", help="Case tables in --data: the origin column (country or region).")
-@click.option("--to", "flow_to", metavar="COLUMN", help="Case tables in --data: the destination column (country or region).")
-@click.option("--count", "flow_count", metavar="COLUMN", help="Case tables: cases per row (a pre-aggregated table).")
-@click.option("--year", "flow_year", metavar="COLUMN", help="Case tables: the year column (for --since/--until).")
-@click.option("--type", "flow_type", metavar="COLUMN", help="Case tables: the exploitation type column.")
-@click.option("--no-atlas", is_flag=True, help="Draw --data alone, without the atlas's corridors and places.")
-@click.option("--table", "flow_table", metavar="FILE", help="Also write the case flows as CSV (every case accounted for).")
-@options(*RECORDS, "force")
+@options(*RECORDS, *FLOWS, "force")
 def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
@@ -268,26 +302,12 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     """
     from tipmap.maps.interactive import write_html
     from tipmap.maps.writers import output_format
-    from tipmap.routes.flows import FlowColumns
 
     output_format("render", output, force=force)
-    names = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type")
-    flow_columns = FlowColumns(*(kwargs.pop(n) for n in names))
-    if (flow_columns.origin is None) != (flow_columns.destination is None):
-        raise click.UsageError("--from and --to go together")
-    table = kwargs.pop("flow_table")
-    result = _atlas_result(kwargs, flow_columns=flow_columns, no_atlas=kwargs.pop("no_atlas"))
-    if table:
-        from tipmap.routes.output import check_writable
-
-        check_writable(table, force=force)
+    table = _flows_table(kwargs, force)
+    result = _atlas_result(kwargs)
     write_html(result, output, title=title, offline=offline, force=force)
-    if table:
-        from tipmap.maps.imported import write_flows_table
-        from tipmap.routes.output import write_atomically
-
-        flows = [layer.data for layer in result.layers if layer.kind == "flows"]
-        write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
+    _write_flows_table(result, table, force)
     atlas = result.atlas
     click.echo(
         f"{output}: {len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
@@ -319,7 +339,7 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     show_default=True,
     help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
 )
-@options(*RECORDS, "force")
+@options(*RECORDS, *FLOWS, "force")
 def plot(
     output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, force: bool, **kwargs: Any
 ) -> None:
@@ -336,7 +356,9 @@ def plot(
 
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
+    table = _flows_table(kwargs, force)
     result = _atlas_result(kwargs)
+    _write_flows_table(result, table, force)
     report = write_static(
         result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
     )
@@ -422,7 +444,7 @@ def outreach(
     "routes), csv (lat/lon for points, WKT for lines), odk (site list: .csv or .geojson).",
 )
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write, or - for GeoJSON on stdout.")
-@options(*RECORDS, "force")
+@options(*RECORDS, *FLOWS, "force")
 def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     """Export the atlas for phones, GPS units, QGIS/QField and ODK/KoboToolbox.
 
@@ -436,7 +458,9 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     from tipmap.maps.fieldfiles import check_export, export_atlas
 
     check_export(fmt, output, force=force)
+    table = _flows_table(kwargs, force)
     result = _atlas_result(kwargs)
+    _write_flows_table(result, table, force)
     counts = export_atlas(result, fmt, output, force=force)
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
     click.echo(f"{'stdout' if output == '-' else output}: {summary}", err=True)
