@@ -29,6 +29,8 @@ def finder():
 
 
 def place_key(place) -> str:
+    if place.kind in ("area", "border"):  # areas of several countries ("the Middle East") are places since issue 17
+        return place.name
     if place.kind == "country":
         return place.country
     name = re.sub(r"\s*\(.*\)$", "", place.name)
@@ -46,7 +48,7 @@ def run_gold(finder):
     places, corridor_sets = [], []
     for item in labelled:
         mentions = tuple(finder.find(item["text"]))
-        places.append({place_key(m.place) for m in mentions})
+        places.append({place_key(m.place) for m in mentions if m.place.kind != "area"})  # the seed labels leave areas out
         drafts = corridors(Sentence(item["text"], 1), mentions, exploitation_terms(item["text"]), years(item["text"]))
         corridor_sets.append({f"{place_key(d.places[0])}>{place_key(d.places[-1])}" for d in drafts})
     return labelled, places, corridor_sets
@@ -74,7 +76,7 @@ def test_places_and_corridors_reach_their_floors_on_the_labelled_set(finder):
         ("She was taken from Lào Cai to Hekou.", {"Lao Cai/VN", "Hekou/CN"}),  # accents folded
         ("妇女被卖到瑞丽。", {"Ruili/CN"}),  # local script
         ("Vietnamese and Burmese brides were sold.", {"VN", "MM"}),  # demonyms
-        ("Monitoring has improved in Asia and the Middle East.", set()),  # not places
+        ("Monitoring has improved in Asia and the Middle East.", {"Middle East"}),  # an area, not a town; "Asia" is too vague
     ],
 )
 def test_place_names_and_the_common_word_rule(finder, sentence, expected):
