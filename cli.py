@@ -561,9 +561,12 @@ def validate(path: str) -> None:
 @click.option(
     "--atlas", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
 )
+@click.option("--map/--no-map", "draw_map", default=True, help="Write drafts.html, the map of the drafts (default: yes).")
+@click.option("--offline", is_flag=True, help="Draw drafts.html without web tiles (an offline basemap).")
 @force_option
 def extract(
-    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool
+    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool,
+    draw_map: bool = True, offline: bool = False,
 ) -> None:
     """Propose draft corridors and hotspots from report text, each with its quote.
 
@@ -581,7 +584,9 @@ def extract(
     from tipmap.maps.drafts import write_extraction
 
     out = Path(output)
-    result = write_extraction(list(reports), out, data_dir=data_dir, encoding=encoding, title=title, force=force)
+    result = write_extraction(
+        list(reports), out, data_dir=data_dir, encoding=encoding, title=title, force=force, draw_map=draw_map, offline=offline
+    )
     corridors = sum(d.layer == "corridors" for d in result.drafts)
     for report, readings in result.reports:
         click.echo(f"{report.document}: {len(readings)} sentences; title: {report.title}", err=True)
@@ -589,6 +594,37 @@ def extract(
         f"{out}: {corridors} draft corridors, {len(result.drafts) - corridors} draft hotspots; review {out / 'review.md'}",
         err=True,
     )
+
+
+
+@main.command()
+@click.argument("drafts", type=click.Path(exists=True, file_okay=False))
+@click.option("--accept", multiple=True, metavar="ID", help="A draft id to accept (repeat; ids are in review.md).")
+@click.option("--reject", multiple=True, metavar="ID", help="A draft id to reject (repeat).")
+@click.option("--atlas", "atlas_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="The atlas directory accepted drafts go into (created when absent).")  # fmt: skip
+def review(drafts: str, accept: tuple[str, ...], reject: tuple[str, ...], atlas_dir: str) -> None:
+    """Accept or reject drafts from tipmap extract; accepted ones move into an atlas directory.
+
+    Accepted drafts get new ids (without the d- prefix) and bring their places, sources and
+    quotes; the atlas is checked before it is written. Accepted and rejected drafts leave
+    the drafts directory.
+
+    \b
+    Example:
+      tipmap review drafts/ --accept d-la-th --reject d-cn-mo-casino --atlas my-atlas/
+      tipmap render --atlas my-atlas/ -o my-atlas.html
+    """
+    from tipmap.routes.review import review_drafts
+
+    result = review_drafts(drafts, accept=accept, reject=reject, atlas=atlas_dir)
+    for old, new in result.accepted.items():
+        click.echo(f"accepted {old} -> {result.atlas}/{new}", err=True)
+    click.echo(
+        f"{result.atlas}: {len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}",
+        err=True,
+    )
+    # TODO(issue 17): run the provenance check (routes/provenance.py, issue 10) here once it is on main.
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,6 +60,8 @@ def write_extraction(
     encoding: str | None = None,
     title: str | None = None,
     force: bool = False,
+    draw_map: bool = True,
+    offline: bool = False,
 ):
     """``tipmap extract``: read the reports, propose drafts and write the drafts directory
     (CSV, review.md and drafts.html, the map of the drafts beside the atlas) in one step.
@@ -78,8 +80,8 @@ def write_extraction(
         if result.drafts:
             render_html(
                 directory / "drafts.html", title="Drafts to review", data_dir=data_dir, data=(str(directory),),
-                fit_data=True, data_labels={str(directory): target.name},
+                fit_data=True, data_labels={str(directory): target.name}, offline=offline,
             )  # fmt: skip
 
-    write_drafts(result, target, force=force, page=page)
+    write_drafts(result, target, force=force, page=page if draw_map else None)
     return result

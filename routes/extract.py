@@ -18,7 +18,7 @@ from tipmap.routes.reports import Report, Sentence
 #: Exploitation terms -> atlas vocabulary (routes.schema.EXPLOITATION).
 EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
     (
-        r"forced marriages?|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"
+        r"forced marriages?|forced into marriage|early and forced marriage|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"
         r"|buy (?:a|one) wife",
         "forced_marriage",
     ),
@@ -369,6 +369,8 @@ def _hotspot(sentence, place: Mention, kind, site, default, terms, paragraph, pe
 
 #: A site term and the place it is at must be this close (characters) unless joined by in/at/near.
 SITE_REACH = 80
+#: Without in/at/near or a destination, the place must be this close: evidence the site is there.
+SITE_CLOSE = 40
 _AT = re.compile(r"\s*(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?", re.I)
 _BORDER_NAMED = re.compile(r"\b([A-Z][\w]+)[-–]([A-Z][\w]+) border\b")
 _WITHIN = re.compile(r"\b(?:within|inside|internally in|domestically in)\s+(?:the\s+)?$", re.I)
@@ -389,10 +391,11 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
     if owner:
         return owner[-1:]
     near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
-    if not near:
-        return []
     in_destinations = [m for m in near if m in destinations]
-    return [min(in_destinations or near, key=lambda m: _gap(m, site))]
+    if in_destinations:  # where the victims are taken or exploited
+        return [min(in_destinations, key=lambda m: _gap(m, site))]
+    close = [m for m in near if _gap(m, site) <= SITE_CLOSE and not destinations]
+    return [min(close, key=lambda m: _gap(m, site))] if close else []
 
 
 def _borders(text: str, mentions) -> list[Mention]:

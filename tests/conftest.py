@@ -178,3 +178,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a failure, never a silent pass (pytest's exit 5)."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_cache(request, tmp_path_factory):
+    """The gazetteer index is cached in pytest's own cache (never the user's home), so it is built
+    once for all sessions and shared by every test and worker of this one."""
+    import os
+
+    base = request.config.cache.mkdir("tipmap-gazetteer") if request.config.cache else tmp_path_factory.mktemp("gazetteer")
+    os.environ["TIPMAP_CACHE_DIR"] = str(base)
+    yield base
