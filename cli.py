@@ -621,7 +621,7 @@ def review(drafts: str, accept: tuple[str, ...], reject: tuple[str, ...], atlas_
     for old, new in result.accepted.items():
         click.echo(f"accepted {old} -> {result.atlas}/{new}", err=True)
     click.echo(
-        f"{result.atlas}: {len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}",
+        f"{result.atlas}: {len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}",  # noqa: E501
         err=True,
     )
     # TODO(issue 17): run the provenance check (routes/provenance.py, issue 10) here once it is on main.

@@ -7,11 +7,11 @@ purple markers; every popup starts with "DRAFT, not reviewed", its score and rea
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import folium
-from branca.element import Element
-from folium.plugins import PolyLineTextPath
-from tipmap.maps import popups, style
+if TYPE_CHECKING:
+    import folium
+
 from tipmap.maps.escape import text
 
 DRAFT_COLOUR = "#7B3294"  # purple: outside the exploitation palette, still colour-blind distinct
@@ -20,6 +20,10 @@ DRAFT_DASH = "2 8"
 
 def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
     """The corridors and hotspots of a drafts atlas (already selected for the audience)."""
+    import folium
+    from branca.element import Element
+    from folium.plugins import PolyLineTextPath
+    from tipmap.maps import popups, style
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
     names = dict(zip(drafts.places["id"], drafts.places["name"]))
     for _, row in drafts.corridors.iterrows():
@@ -68,7 +72,6 @@ def write_extraction(
 
     Returns the :class:`routes.drafts.Extraction`.
     """
-    from tipmap.maps.interactive import render_html
     from tipmap.routes.atlas import load_atlas
     from tipmap.routes.drafts import extract_reports, write_drafts
     from tipmap.routes.output import check_directory
@@ -77,6 +80,8 @@ def write_extraction(
     result = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)
 
     def page(directory: Path) -> None:
+        from tipmap.maps.interactive import render_html
+
         if result.drafts:
             render_html(
                 directory / "drafts.html", title="Drafts to review", data_dir=data_dir, data=(str(directory),),

@@ -164,7 +164,9 @@ def _location_note(draft: Draft, place: Place) -> str:
     if draft.site == "domestic trafficking":
         return f"The report names trafficking within {place.name} but no site; shown at {place.origin}, not located there."
     if place.kind in ("country", "area", "border"):
-        return f"The report names {draft.site.lower()} in {place.name} but no site or town: {_precision(place)}-level, not located."
+        return (
+            f"The report names {draft.site.lower()} in {place.name} but no site or town: {_precision(place)}-level, not located."
+        )
     return f"The report names {draft.site.lower()} but no site; shown at {place.name}."
 
 

@@ -18,12 +18,12 @@ from tipmap.routes.reports import Report, Sentence
 #: Exploitation terms -> atlas vocabulary (routes.schema.EXPLOITATION).
 EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
     (
-        r"forced marriages?|forced into marriage|early and forced marriage|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"
+        r"forced marriages?|forced into marriage|early and forced marriage|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"  # noqa: E501
         r"|buy (?:a|one) wife",
         "forced_marriage",
     ),
     (
-        r"forced labou?r|bonded labou?r|debt bondage|labou?r transfers?|forced to (?:work|beg)|labou?r trafficking|labou?r exploitation"
+        r"forced labou?r|bonded labou?r|debt bondage|labou?r transfers?|forced to (?:work|beg)|labou?r trafficking|labou?r exploitation"  # noqa: E501
         r"|domestic servitude|forced begging|unpaid (?:labou?r|wages)",
         "forced_labour",
     ),
@@ -65,13 +65,13 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
         "sexual_exploitation",
     ),
     (
-        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s|online (?:fraud|scam) (?:centres|centers|operations)",
+        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
         "scam_compound",
         "forced_criminality",
     ),
     (
-        r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms"
-        r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches",
+        r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms"  # noqa: E501
+        r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches",  # noqa: E501
         "labour_site",
         "forced_labour",
     ),
@@ -79,7 +79,7 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
 _SITES = [(re.compile(rf"\b(?:{p})\b", re.I), k, e) for p, k, e in SITE_TERMS]
 
 _MOVEMENT = re.compile(
-    r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"
+    r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
     r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:l?ed)?|"
     r"cross(?:ed|ing)?|fled|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
     re.I,
@@ -106,7 +106,7 @@ _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 _LOCATOR = re.compile(r"^\s*(?:,|in|of)\s*$")
 #: Between two places of one list: commas, "and", "or", and names the finder did not know.
 _LIST = re.compile(
-    r"^(?:\s*(?:,|/|&|–|—|-|;|\(|\))\s*|\s*(?:and|or|as well as|including|such as|particularly|especially|notably|mainly|the)\b\s*"
+    r"^(?:\s*(?:,|/|&|–|—|-|;|\(|\))\s*|\s*(?:and|or|as well as|including|such as|particularly|especially|notably|mainly|the)\b\s*"  # noqa: E501
     r"|\s*[A-Z][\w'’]*\s*)*$"
 )
 #: Words for people who are not the victims: "child sex tourists from the United States".
@@ -122,7 +122,9 @@ _IN_PLACE = re.compile(
     re.I,
 )
 #: "Qatar is a destination for ...", "Lao PDR is an origin country for ...".
-_IS_ROLE = re.compile(r"\bis (?:a|an|the) (?:main |major |primary |key |significant )?(source|origin|destination)(?: country)? for\b", re.I)
+_IS_ROLE = re.compile(
+    r"\bis (?:a|an|the) (?:main |major |primary |key |significant )?(source|origin|destination)(?: country)? for\b", re.I
+)
 _YEARS = (
     (re.compile(r"\bbetween (1[6-9]\d\d|20\d\d) and (1[6-9]\d\d|20\d\d)\b", re.I), "between"),
     (re.compile(r"\bfrom (1[6-9]\d\d|20\d\d) (?:to|until|through) (1[6-9]\d\d|20\d\d)\b", re.I), "from-to"),
@@ -250,10 +252,17 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
     drafts = []
     for src in _distinct(sources):
         for dst in _distinct(destinations):
-            if src.place.key == dst.place.key or (src.place.country == dst.place.country and "area" not in (src.place.kind, dst.place.kind)
-                                                  and src.place.kind == "country"):
+            if src.place.key == dst.place.key or (
+                src.place.country == dst.place.country
+                and "area" not in (src.place.kind, dst.place.kind)
+                and src.place.kind == "country"
+            ):
                 continue  # inside one country, named at country level: a domestic hotspot, not a line
-            if "area" in (src.place.kind, dst.place.kind) and src.place.kind == dst.place.kind == "area" and src.place.key == dst.place.key:
+            if (
+                "area" in (src.place.kind, dst.place.kind)
+                and src.place.kind == dst.place.kind == "area"
+                and src.place.key == dst.place.key
+            ):
                 continue
             via = tuple(t.place for t in _distinct(transits) if t.place.key not in (src.place.key, dst.place.key))
             reasons = [f"{'movement' if _MOVEMENT.match(move.group(0)) else 'exploitation told'} '{move.group(0)}'"]
@@ -387,7 +396,9 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
             if m.start > out[-1].end and _LIST.match(text[out[-1].end : m.start]) and not m.demonym and not locator:
                 out.append(m)
         return out
-    owner = [m for m in mentions if m.end <= site.start() and re.fullmatch(r"['’]s\s+(?:[a-z-]+\s+){0,2}", text[m.end : site.start()])]
+    owner = [
+        m for m in mentions if m.end <= site.start() and re.fullmatch(r"['’]s\s+(?:[a-z-]+\s+){0,2}", text[m.end : site.start()])
+    ]
     if owner:
         return owner[-1:]
     near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
@@ -399,7 +410,7 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
 
 
 def _borders(text: str, mentions) -> list[Mention]:
-    """"the Thai-Burmese border", "the Myanmar-Thailand border": a place on that border."""
+    """ "the Thai-Burmese border", "the Myanmar-Thailand border": a place on that border."""
     from tipmap.routes.gazetteer import gazetteer
     from tipmap.routes.placenames import Place
 
@@ -426,8 +437,11 @@ def _domestic(text: str, mentions, sources) -> list[Mention]:
                 out.append(n)
     own = {s.place.country for s in sources if s.demonym and s.place.kind == "country"}
     role = roles(text, mentions)
-    out += [m for m, r in zip(mentions, role) if r in ("in", "destination") and not m.demonym and m.place.country in own
-            and m.place.kind != "area" and m not in out]
+    out += [
+        m
+        for m, r in zip(mentions, role)
+        if r in ("in", "destination") and not m.demonym and m.place.country in own and m.place.kind != "area" and m not in out
+    ]
     return out
 
 

@@ -135,7 +135,7 @@ DEMONYMS = {
     "mozambican": "MZ", "zimbabwean": "ZW", "zambian": "ZM", "congolese": "CD", "moldovan": "MD",
     "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "turkmen": "TM", "bhutanese": "BT",
     "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
-    "laotian": "LA", "rohingya": "MM",
+    "rohingya": "MM",
     "salvadoran": "SV", "salvadorian": "SV", "honduran": "HN", "guatemalan": "GT", "nicaraguan": "NI",
     "costa rican": "CR", "panamanian": "PA", "haitian": "HT", "dominican": "DO", "jamaican": "JM",
     "ecuadorian": "EC", "peruvian": "PE", "bolivian": "BO", "chilean": "CL", "argentine": "AR",
@@ -148,18 +148,21 @@ DEMONYMS = {
     "bosnian": "BA", "croatian": "HR", "greek": "GR", "portuguese": "PT", "austrian": "AT", "swiss": "CH",
     "belgian": "BE", "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "irish": "IE",
     "estonian": "EE", "latvian": "LV", "lithuanian": "LT", "cypriot": "CY", "maltese": "MT",
-    "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS", "sri lankan": "LK",
+    "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS",
     "uzbekistani": "UZ", "kyrgyzstani": "KG", "tajikistani": "TJ", "kazakhstani": "KZ", "mauritanian": "MR",
-    "congolese": "CD", "zimbabwean": "ZW", "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
+    "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
 }  # fmt: skip
 #: Plural demonyms ("male Cambodians", "North Koreans", "Ugandans") name the country too.
-DEMONYMS.update({k + "s": v for k, v in list(DEMONYMS.items()) if not k.endswith(("s", "ese", "sh", "ch", "i")) and k + "s" not in DEMONYMS})
+DEMONYMS.update(
+    {k + "s": v for k, v in list(DEMONYMS.items()) if not k.endswith(("s", "ese", "sh", "ch", "i")) and k + "s" not in DEMONYMS}
+)
 DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" ", "-"),)})  # fmt: skip
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
 REGION_DEMONYMS = {
     "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "uyghur": "xinjiang", "uyghurs": "xinjiang",
     "uighur": "xinjiang", "uighurs": "xinjiang", "transnistrian": "transnistria",
 }  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Place:
@@ -232,7 +235,10 @@ class PlaceFinder:
             i += used
         found += [m for m in self._local(sentence) if not any(f.start <= m.start < f.end for f in found)]
         for shared in _SHARED_NOUN.finditer(sentence):  # "Central and South America": two areas
-            pair = [(shared.start(1), shared.end(1), f"{shared[1]} {shared[3]}"), (shared.start(2), shared.end(3), f"{shared[2]} {shared[3]}")]
+            pair = [
+                (shared.start(1), shared.end(1), f"{shared[1]} {shared[3]}"),
+                (shared.start(2), shared.end(3), f"{shared[2]} {shared[3]}"),
+            ]
             places = [self.index.get(fold(name), [None])[0] for _, _, name in pair]
             if all(places):
                 found = [f for f in found if not shared.start() <= f.start < shared.end()]
@@ -342,7 +348,15 @@ class PlaceFinder:
                 if fold(alias) not in self.index:
                     self._add(alias, place)
         for name, aliases, members, lon, lat, how in data.areas:
-            place = Place(f"area:{fold(name)}", name, members[0], "area", lon, lat, f"area of {len(members)} countries ({' '.join(members)}), drawn at {how}")
+            place = Place(
+                f"area:{fold(name)}",
+                name,
+                members[0],
+                "area",
+                lon,
+                lat,
+                f"area of {len(members)} countries ({' '.join(members)}), drawn at {how}",
+            )
             for alias in (name, *aliases):
                 self.index[fold(alias)] = [place]
 

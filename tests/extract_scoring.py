@@ -90,7 +90,9 @@ def run(path: Path, finder, *, show: bool = False) -> dict[str, tuple[float, flo
 
 
 def describe(name: str, figures) -> str:
-    return "; ".join(f"{name} {k}: P {p:.2f} R {r:.2f} ({a} right, {b} proposed, {c} expected)" for k, (p, r, a, b, c) in figures.items())
+    return "; ".join(
+        f"{name} {k}: P {p:.2f} R {r:.2f} ({a} right, {b} proposed, {c} expected)" for k, (p, r, a, b, c) in figures.items()
+    )
 
 
 if __name__ == "__main__":

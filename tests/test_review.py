@@ -44,7 +44,9 @@ def test_an_accepted_draft_moves_into_the_atlas_and_render_draws_it(drafts, tmp_
     (row,) = [r for _, r in atlas.corridors.iterrows()]
     assert row["id"] == "la-th" and row["status"] == "curated" and row["waypoints"] == ("la", "th")
     quote = atlas.sources.loc[row["sources"][0]]
-    assert quote["quote"] == "Lao men are victims of forced labor in Thailand's fishing industry." and quote["document"] == "tip.txt"
+    assert (
+        quote["quote"] == "Lao men are victims of forced labor in Thailand's fishing industry." and quote["document"] == "tip.txt"
+    )
     left = _ids(drafts, "corridors.csv")
     assert "d-la-th" not in left and "d-mn-mo-macau" not in left  # decided drafts leave the drafts directory
     page = tmp_path / "atlas.html"
