@@ -6,6 +6,7 @@ Heavy libraries (geopandas, folium) are imported inside the commands so that
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -16,7 +17,10 @@ import click
 from tipmap.routes.errors import TipmapError, UsageProblem
 from tipmap.routes.schema import EXPLOITATION, LAYERS
 
+EXPORT_FORMATS = ("geojson", "gpkg", "kml", "gpx", "csv", "odk")
+
 AUDIENCES = ("public", "internal", "confidential")
+SENSITIVITIES = ("public", "restricted", "confidential")
 
 
 class TipmapGroup(click.Group):
@@ -35,6 +39,11 @@ class TipmapGroup(click.Group):
             raise click.ClickException(str(err)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `tipmap export -o - | head`: the reader has all it wanted
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
+        except OSError as err:  # disk full, permission, a directory in the way: the user's to fix
+            raise _os_problem(err, ctx) from None
         except Exception as err:  # a bug, not bad input: still one line unless asked for the traceback
             if os.environ.get("TIPMAP_DEBUG"):
                 raise
@@ -57,6 +66,27 @@ class TipmapGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(0)
+
+
+#: OS conditions about a path the user named: usage errors (exit 2); others (disk full) exit 1.
+_USAGE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EROFS, errno.EEXIST, errno.ENXIO}
+
+
+def _os_problem(err: OSError, ctx: click.Context) -> click.ClickException:
+    where = err.filename or "output"
+    message = f"{where}: {err.strerror or err}"
+    if err.errno in _USAGE_ERRNOS:
+        return click.UsageError(message, ctx=ctx)
+    return click.ClickException(message)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit flush does not raise again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _country(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -81,66 +111,122 @@ def _bbox(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
     return box
 
 
-def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The filters shared by every command that draws or lists atlas records."""
-    options = [
-        click.option("--corridor", "corridors", multiple=True, metavar="ID", help="Only this corridor (repeatable)."),
-        click.option(
-            "--country",
-            "countries",
-            multiple=True,
-            metavar="CC",
-            callback=_country,
-            help="Only records touching this ISO country code (repeatable).",
-        ),
-        click.option(
-            "--exploitation", multiple=True, type=click.Choice(EXPLOITATION), help="Only this exploitation type (repeatable)."
-        ),
-        click.option("--since", type=int, metavar="YEAR", help="Only records whose period reaches this year or later."),
-        click.option("--until", type=int, metavar="YEAR", help="Only records whose period starts by this year."),
-        click.option(
-            "--bbox",
-            callback=_bbox,
-            metavar="W,S,E,N",
-            help="Only records intersecting this box (min lon, min lat, max lon, max lat).",
-        ),
-        click.option(
-            "--audience",
-            type=click.Choice(AUDIENCES),
-            default="public",
-            show_default=True,
-            help="Who the output is for: public shows public records only.",
-        ),
-        click.option(
-            "--atlas",
-            "data_dir",
-            type=click.Path(file_okay=False),
-            metavar="DIR",
-            help="An atlas directory to use instead of the curated atlas.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+# The option registry (rasterio's rio/options.py is the model): every shared option is
+# defined once here, and commands pick them by name.
+OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
+    "corridor": click.option("--corridor", "corridors", multiple=True, metavar="ID", help="Only this corridor (repeatable)."),
+    "country": click.option(
+        "--country",
+        "countries",
+        multiple=True,
+        metavar="CC",
+        callback=_country,
+        help="Only records touching this ISO country code (repeatable).",
+    ),
+    "exploitation": click.option(
+        "--exploitation", multiple=True, type=click.Choice(EXPLOITATION), help="Only this exploitation type (repeatable)."
+    ),
+    "since": click.option("--since", type=int, metavar="YEAR", help="Only records whose period reaches this year or later."),
+    "until": click.option("--until", type=int, metavar="YEAR", help="Only records whose period starts by this year."),
+    "bbox": click.option(
+        "--bbox",
+        callback=_bbox,
+        metavar="W,S,E,N",
+        help="Only records intersecting this box (min lon, min lat, max lon, max lat).",
+    ),
+    "audience": click.option(
+        "--audience",
+        type=click.Choice(AUDIENCES),
+        default="public",
+        show_default=True,
+        help="Who the output is for: public hides confidential records and generalises restricted ones.",
+    ),
+    "atlas": click.option(
+        "--atlas",
+        "data_dir",
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="An atlas directory to use instead of the curated atlas.",
+    ),
+    "data": click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(dir_okay=True),
+        metavar="FILE",
+        help="Your own data beside the atlas (repeatable): points (CSV/TSV/Excel with lat/lon, GeoJSON, GPKG, KML, "
+        "GPX, (Geo)Parquet) as hexagons, case tables as country-to-country flows, a drafts directory as drafts.",
+    ),
+    "data_sensitivity": click.option(
+        "--data-sensitivity",
+        type=click.Choice(SENSITIVITIES),
+        default="restricted",
+        show_default=True,
+        help="Sensitivity of --data (restricted: public outputs show it only in coarse cells).",
+    ),
+    "min_count": click.option(
+        "--min-count",
+        type=int,
+        default=5,
+        show_default=True,
+        help="Public outputs hide counts (cells, flows, breakdowns) below this and round the rest down to --count-base.",
+    ),
+    "count_base": click.option(
+        "--count-base", type=int, default=5, show_default=True, help="Public outputs round counts down to a multiple of this."
+    ),
+    "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
+    "title": click.option("--title", default=None, help="Title shown on the output."),
+}
+FILTERS = ("corridor", "country", "exploitation", "since", "until", "bbox")
+#: What every command that draws or writes records takes.
+RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity", "min_count", "count_base")
 
 
-def force_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--force: replace existing output files (they are never replaced otherwise)."""
-    return click.option("--force", is_flag=True, help="Replace output files that already exist.")(func)
+def options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a command with the registry's options ``names``, in that order."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for name in reversed(names):
+            func = OPTIONS[name](func)
+        return func
+
+    return decorate
 
 
 def _selection(kwargs: dict[str, Any]) -> Any:
     from tipmap.routes.select import Selection
 
     return Selection(
-        corridors=kwargs.pop("corridors"),
-        countries=kwargs.pop("countries"),
-        exploitation=kwargs.pop("exploitation"),
-        since=kwargs.pop("since"),
-        until=kwargs.pop("until"),
-        bbox=kwargs.pop("bbox"),
-        audience=kwargs.pop("audience"),
+        corridors=kwargs.pop("corridors", ()),
+        countries=kwargs.pop("countries", ()),
+        exploitation=kwargs.pop("exploitation", ()),
+        since=kwargs.pop("since", None),
+        until=kwargs.pop("until", None),
+        bbox=kwargs.pop("bbox", None),
+        audience=kwargs.pop("audience", "public"),
     )
+
+
+def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
+    """Run the atlas job with the shared record options in ``kwargs``."""
+    from tipmap.routes.jobs import atlas_job
+
+    return atlas_job(
+        _selection(kwargs),
+        data_dir=kwargs.pop("data_dir"),
+        data=kwargs.pop("data_files"),
+        data_sensitivity=kwargs.pop("data_sensitivity"),
+        min_count=kwargs.pop("min_count"),
+        count_base=kwargs.pop("count_base"),
+        **extra,
+    )
+
+
+def _report(result: Any) -> None:
+    """What was read, left out and withheld, on stderr."""
+    for report in result.reports:
+        click.echo(report.describe(), err=True)
+    click.echo(result.atlas.redaction.describe(), err=True)
 
 
 @click.group(cls=TipmapGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,27 +246,8 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
-@click.option(
-    "--data",
-    "data_files",
-    multiple=True,
-    type=click.Path(dir_okay=True),
-    metavar="FILE",
-    help="Your own data beside the atlas: points (CSV with lat/lon, GeoJSON, GPKG, KML, GeoParquet) as hexagons, "
-    "or CTDC-style case tables as country-to-country flows (repeatable).",
-)
-@click.option(
-    "--data-sensitivity",
-    type=click.Choice(("public", "restricted", "confidential")),
-    default="restricted",
-    show_default=True,
-    help="Sensitivity of --data (restricted: public maps show only ~10 km cells).",
-)
-@selection_options
-@force_option
-def render(
-    output: str, title: str, offline: bool, data_files: tuple[str, ...], data_sensitivity: str, force: bool, **kwargs: Any
-) -> None:
+@options(*RECORDS, "force")
+def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
     \b
@@ -189,30 +256,21 @@ def render(
       tipmap render -o mekong.html --country VN --country MM --exploitation forced_marriage
       tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
       tipmap render -o field.html --offline --country MN
+      tipmap render -o cases.html --data ctdc.csv
     """
-    from tipmap.maps.interactive import render_html
+    from tipmap.maps.interactive import write_html
+    from tipmap.maps.writers import output_format
 
-    selection = _selection(kwargs)
-    reports: list = []
-    drawn = render_html(
-        output,
-        selection=selection,
-        title=title,
-        data_dir=kwargs["data_dir"],
-        offline=offline,
-        force=force,
-        data=data_files,
-        data_sensitivity=data_sensitivity,
-        reports=reports,
-    )
-    for report in reports:
-        click.echo(report.describe(), err=True)
+    output_format("render", output, force=force)
+    result = _atlas_result(kwargs)
+    write_html(result, output, title=title, offline=offline, force=force)
+    atlas = result.atlas
     click.echo(
-        f"{output}: {len(drawn.corridors)} corridors, {len(drawn.hotspots)} hotspots, "
-        f"{len(drawn.support)} support points, {len(drawn.sources)} sources",
+        f"{output}: {len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
+        f"{len(atlas.support)} support points, {len(atlas.sources)} sources",
         err=True,
     )
-    click.echo(drawn.redaction.describe(), err=True)
+    _report(result)
 
 
 @main.command()
@@ -237,18 +295,9 @@ def render(
     show_default=True,
     help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
 )
-@selection_options
-@force_option
+@options(*RECORDS, "force")
 def plot(
-    output: str,
-    size: str,
-    dpi: int,
-    title: str,
-    subtitle: str | None,
-    labels: bool,
-    label_lang: str,
-    force: bool,
-    **kwargs: Any,
+    output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, force: bool, **kwargs: Any
 ) -> None:
     """Draw a static map for a slide or print: PNG, SVG or PDF, offline.
 
@@ -258,20 +307,14 @@ def plot(
       tipmap plot -o mekong.pdf --country MM --country VN --label-lang both --title "Mekong corridors"
       tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
     """
-    from tipmap.maps.static import render_static
+    from tipmap.maps.static import parse_size, write_static
+    from tipmap.maps.writers import output_format
 
-    selection = _selection(kwargs)
-    report = render_static(
-        output,
-        selection=selection,
-        title=title,
-        subtitle=subtitle,
-        size=size,
-        dpi=dpi,
-        labels=labels,
-        label_lang=label_lang,
-        data_dir=kwargs["data_dir"],
-        force=force,
+    output_format("plot", output, force=force)
+    parse_size(size, dpi)  # bad sizes fail before the work
+    result = _atlas_result(kwargs)
+    report = write_static(
+        result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -280,7 +323,7 @@ def plot(
         f"{len(report.labels)} labels ({len(report.dropped_labels)} left out to avoid overlaps)",
         err=True,
     )
-    click.echo(report.withheld, err=True)
+    _report(result)
 
 
 @main.command()
@@ -288,7 +331,7 @@ def plot(
 @click.option("--radius", metavar="DIST", help="With --near: e.g. 50km, 800m, 30mi.")
 @click.option("--along", metavar="CORRIDOR", help="A corridor id: sites along it.")
 @click.option("--buffer", metavar="DIST", help="With --along (default 25km).")
-@click.option("--country", "place_country", metavar="CC", help="Country of --near when the name is ambiguous.")
+@click.option("--near-country", metavar="CC", help="Country of --near when the name is ambiguous.")
 @click.option(
     "-o",
     "--output",
@@ -297,63 +340,51 @@ def plot(
     type=click.Path(file_okay=False),
     help="Directory for outreach.csv, .md, .pdf and .html (created if missing).",
 )
-@click.option("--title", default=None, help="Title of the map and the printable page.")
-@click.option("--exploitation", multiple=True, type=click.Choice(EXPLOITATION), help="Only hotspots of this type (repeatable).")
-@click.option(
-    "--audience",
-    type=click.Choice(AUDIENCES),
-    default="public",
-    show_default=True,
-    help="Who the plan is for: public shows public records only.",
-)
-@click.option(
-    "--atlas", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
-)
-@force_option
+@options("title", *RECORDS, "force")
 def outreach(
     directory: str,
     near: str | None,
     radius: str | None,
     along: str | None,
     buffer: str | None,
-    place_country: str | None,
+    near_country: str | None,
     title: str | None,
-    exploitation: tuple[str, ...],
-    audience: str,
-    data_dir: str | None,
     force: bool,
+    **kwargs: Any,
 ) -> None:
-    """Plan outreach: hotspots and support points near a base or along a corridor.
+    """Plan outreach: hotspots, support points and your own sites near a base or along a corridor.
 
-    Sites are ranked by intensity, then distance (geodesic); the visiting order is a
-    round trip from the base (nearest neighbour, improved by 2-opt). Writes a CSV, a
-    printable Markdown list, a PDF (map and table) and an HTML map with the area drawn.
+    Sites are ranked by intensity (your sites by their priority column), then distance
+    (geodesic); the visiting order is a round trip from the base (nearest neighbour,
+    improved by 2-opt). Writes a CSV, a printable Markdown list, a PDF (map and table) and
+    an HTML map with the area drawn.
 
     \b
     Examples:
       tipmap outreach --near Ruili --radius 50km -o ruili/
-      tipmap outreach --near 22.34,103.84 --radius 80km -o sapa/
+      tipmap outreach --near 22.34,103.84 --radius 80km -o sapa/ --data our-sites.csv --audience internal
       tipmap outreach --along vn-cn-mong-cai-dongxing --buffer 25km -o mongcai/ --audience internal
     """
     from tipmap.maps.outreach import write_outreach
-    from tipmap.routes.outreach_files import to_text
-    from tipmap.routes.select import Selection
+    from tipmap.maps.outreach_files import to_text
+    from tipmap.routes.jobs import outreach_job
 
-    plan, written = write_outreach(
-        directory,
+    result = outreach_job(
         near=near,
         radius=radius,
         along=along,
         buffer=buffer,
-        country=place_country,
-        selection=Selection(exploitation=exploitation, audience=audience),
-        data_dir=data_dir,
+        near_country=near_country,
+        selection=_selection(kwargs),
+        data_dir=kwargs["data_dir"],
+        data=kwargs["data_files"],
+        data_sensitivity=kwargs["data_sensitivity"],
         title=title,
-        force=force,
     )
-    click.echo(to_text(plan), nl=False)
+    written = write_outreach(result, directory, force=force)
+    click.echo(to_text(result.plan), nl=False)
     click.echo(f"wrote {', '.join(written)}", err=True)
-    click.echo(plan.withheld, err=True)
+    click.echo(result.plan.withheld, err=True)
 
 
 @main.command()
@@ -362,13 +393,12 @@ def outreach(
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(("geojson", "gpkg", "kml", "gpx", "csv", "odk")),
+    type=click.Choice(EXPORT_FORMATS),
     help="geojson (RFC 7946), gpkg (one layer per atlas layer), kml (folders and styles), gpx (waypoints and "
     "routes), csv (lat/lon for points, WKT for lines), odk (site list: .csv or .geojson).",
 )
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write, or - for GeoJSON on stdout.")
-@selection_options
-@force_option
+@options(*RECORDS, "force")
 def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     """Export the atlas for phones, GPS units, QGIS/QField and ODK/KoboToolbox.
 
@@ -379,20 +409,14 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
       tipmap export -f odk -o sites.csv --country MN
       tipmap export -f geojson -o - | jq '.features | length'
     """
-    from tipmap.routes.atlas import load_atlas
-    from tipmap.routes.export import export_atlas
-    from tipmap.routes.select import is_empty, select
+    from tipmap.maps.fieldfiles import check_export, export_atlas
 
-    selection = _selection(kwargs)
-    atlas = select(load_atlas(kwargs["data_dir"]), selection)
-    if is_empty(atlas):
-        raise UsageProblem("the filters select nothing to export; loosen --corridor/--country/--exploitation/--since/--until")
-    from tipmap.routes.manifest import manifest
-
-    counts = export_atlas(atlas, fmt, output, audience=selection.audience, stamp=manifest(atlas, selection), force=force)
+    check_export(fmt, output, force=force)
+    result = _atlas_result(kwargs)
+    counts = export_atlas(result, fmt, output, force=force)
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
     click.echo(f"{'stdout' if output == '-' else output}: {summary}", err=True)
-    click.echo(atlas.redaction.describe(), err=True)
+    _report(result)
 
 
 @main.command()
@@ -419,16 +443,7 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     "--scheduler", default=None, metavar="ADDRESS", help="With --engine dask: a dask scheduler (default: a local cluster)."
 )
 @click.option("--strict", is_flag=True, help="Any unusable row is an error (default: counted and reported).")
-@click.option(
-    "--sensitivity",
-    type=click.Choice(("public", "restricted", "confidential")),
-    default="restricted",
-    show_default=True,
-    help="Sensitivity of the input; restricted data in a public output is shown in cells of ~10 km or more.",
-)
-@click.option("--audience", type=click.Choice(AUDIENCES), default="public", show_default=True)
-@click.option("--title", default=None)
-@force_option
+@options("title", *RECORDS, "force")
 def hotspots(
     source: str,
     output: str,
@@ -443,54 +458,57 @@ def hotspots(
     engine: str,
     scheduler: str | None,
     strict: bool,
-    sensitivity: str,
-    audience: str,
     title: str | None,
     force: bool,
+    **kwargs: Any,
 ) -> None:
     """Aggregate incident points into H3 hexagons: a map over the atlas, or the cells as a file.
+
+    INPUT's sensitivity is --data-sensitivity (restricted unless you say otherwise); --data
+    adds more point files of the same shape.
 
     \b
     Examples:
       tipmap hotspots incidents.csv -o hotspots.html
       tipmap hotspots incidents.csv -o hotspots.html --by exploitation --weight victims
-      tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --sensitivity public
+      tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --data-sensitivity public
       tipmap hotspots 'parts/*.parquet' -o map.html --engine dask
     """
-    from tipmap.maps.hotspots import render_hotspots
-    from tipmap.routes.importer import PointColumns
+    from tipmap.maps.hexmap import write_hotspots
+    from tipmap.maps.writers import output_format
+    from tipmap.routes.importer import PointColumns, estimated_rows
+    from tipmap.routes.jobs import hotspots_job
 
-    columns = PointColumns(lat=lat, lon=lon, place=place, crs=crs, weight=weight, by=by)
-    from tipmap.routes.importer import estimated_rows
-
-    expected = estimated_rows(source)
+    fmt = output_format("hotspots", output, force=force)
+    if engine == "dask" and kwargs["data_files"]:
+        raise click.UsageError("--engine dask reads INPUT only (a directory or glob of partitions); drop --data")
+    expected = estimated_rows(source) if engine != "dask" else 0
     bar = click.progressbar(length=max(expected, 1), label="points", file=sys.stderr) if expected > 100_000 else None
-
-    def progress(n: int) -> None:
-        if bar is not None:
-            bar.update(min(n, max(bar.length - bar.pos, 0)))
-
     try:
-        binning, report = render_hotspots(
+        result = hotspots_job(
             source,
-            output,
-            columns=columns,
+            more=kwargs["data_files"],
+            columns=PointColumns(lat=lat, lon=lon, place=place, crs=crs, weight=weight, by=by),
             resolution=resolution,
             engine=engine,
             scheduler=scheduler,
             strict=strict,
-            sensitivity=sensitivity,
-            audience=audience,
+            sensitivity=kwargs["data_sensitivity"],
+            selection=_selection(kwargs),
+            data_dir=kwargs["data_dir"],
             scheme=classes,
-            title=title,
-            force=force,
-            progress=progress,
+            with_atlas=fmt == "html",
+            min_count=kwargs["min_count"],
+            count_base=kwargs["count_base"],
+            progress=(lambda n: bar.update(min(n, max(bar.length - bar.pos, 0)))) if bar else None,
         )
     finally:
         if bar is not None:
             bar.render_finish()
-    if report is not None:
+    write_hotspots(result, output, title=title or f"Hotspots: {Path(source).name}", weighted=weight is not None, force=force)
+    for report in result.reports:
         click.echo(report.describe(), err=True)
+    binning = result.binning
     if binning.capped:
         click.echo(binning.capped, err=True)
     click.echo(
@@ -501,7 +519,7 @@ def hotspots(
 @main.command("list")
 @click.argument("layer", type=click.Choice(LAYERS), default="corridors")
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
-@selection_options
+@options(*FILTERS, "audience", "atlas")
 def list_(layer: str, fmt: str, **kwargs: Any) -> None:
     """List atlas records: corridors, hotspots, places, support or sources.
 
@@ -515,10 +533,9 @@ def list_(layer: str, fmt: str, **kwargs: Any) -> None:
       tipmap list corridors --format json > corridors.json
     """
     from tipmap.routes import listing
-    from tipmap.routes.atlas import load_atlas
-    from tipmap.routes.select import select
+    from tipmap.routes.jobs import atlas_job
 
-    atlas = select(load_atlas(kwargs["data_dir"]), _selection(kwargs))
+    atlas = atlas_job(_selection(kwargs), data_dir=kwargs["data_dir"], allow_empty=True).atlas
     records = listing.rows(atlas, layer, geometry="geojson" if fmt == "json" else "wkt")
     text = {"csv": listing.to_csv, "json": listing.to_json}.get(fmt)
     sys.stdout.write(text(records) if text else listing.to_table(records, layer))
@@ -558,12 +575,9 @@ def validate(path: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR", help="Directory for the drafts.")
 @click.option("--title", default=None, help="Title of the report(s) (default: the first line of each).")
 @click.option("--encoding", default=None, help="Text encoding of the reports when not UTF-8 (e.g. cp1252, gb18030).")
-@click.option(
-    "--atlas", "data_dir", type=click.Path(file_okay=False), metavar="DIR", help="An atlas directory instead of the curated one."
-)
 @click.option("--map/--no-map", "draw_map", default=True, help="Write drafts.html, the map of the drafts (default: yes).")
 @click.option("--offline", is_flag=True, help="Draw drafts.html without web tiles (an offline basemap).")
-@force_option
+@options("atlas", "force")
 def extract(
     reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool,
     draw_map: bool = True, offline: bool = False,
@@ -581,12 +595,14 @@ def extract(
       tipmap validate drafts/
       tipmap render --data drafts/ -o with-drafts.html
     """
-    from tipmap.maps.drafts import write_extraction
+    from tipmap.maps.review import write_drafts_directory
+    from tipmap.routes.jobs import extract_job
+    from tipmap.routes.output import check_directory
 
-    out = Path(output)
-    result = write_extraction(
-        list(reports), out, data_dir=data_dir, encoding=encoding, title=title, force=force, draw_map=draw_map, offline=offline
-    )
+    out = check_directory(output, force=force)  # before the work, not only after it
+    job = extract_job(list(reports), data_dir=data_dir, encoding=encoding, title=title, label=out.name, draw_map=draw_map)
+    write_drafts_directory(job, out, force=force, offline=offline)
+    result = job.extraction
     corridors = sum(d.layer == "corridors" for d in result.drafts)
     for report, readings in result.reports:
         click.echo(f"{report.document}: {len(readings)} sentences; title: {report.title}", err=True)

@@ -6,12 +6,10 @@ purple markers; every popup starts with "DRAFT, not reviewed", its score and rea
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import folium
-
+import folium
+from branca.element import Element
+from folium.plugins import PolyLineTextPath
+from tipmap.maps import popups, style
 from tipmap.maps.escape import text
 
 DRAFT_COLOUR = "#7B3294"  # purple: outside the exploitation palette, still colour-blind distinct
@@ -20,10 +18,6 @@ DRAFT_DASH = "2 8"
 
 def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
     """The corridors and hotspots of a drafts atlas (already selected for the audience)."""
-    import folium
-    from branca.element import Element
-    from folium.plugins import PolyLineTextPath
-    from tipmap.maps import popups, style
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
     names = dict(zip(drafts.places["id"], drafts.places["name"]))
     for _, row in drafts.corridors.iterrows():
@@ -40,7 +34,7 @@ def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
         PolyLineTextPath(line, style.ARROW, repeat=True, offset=6, attributes={"fill": DRAFT_COLOUR, "font-size": "12"}).add_to(
             group
         )
-    from tipmap.maps.interactive import hotspot_marker
+    from tipmap.maps.markers import hotspot_marker
 
     for _, row in drafts.hotspots.iterrows():
         icon_html = style.marker_svg(style.HOTSPOT_KIND[row["kind"]][1], fill="#FFFFFF", edge=DRAFT_COLOUR, size=18)
@@ -54,39 +48,3 @@ def add_drafts(fmap: folium.Map, drafts, *, name: str) -> None:
         f" &nbsp; <small>({len(drafts.corridors)} + {len(drafts.hotspots)} from {text(name)}; not reviewed)</small></div>"
     )
     fmap.get_root().html.add_child(Element(key))
-
-
-def write_extraction(
-    reports: list[str],
-    output: str | Path,
-    *,
-    data_dir: str | None = None,
-    encoding: str | None = None,
-    title: str | None = None,
-    force: bool = False,
-    draw_map: bool = True,
-    offline: bool = False,
-):
-    """``tipmap extract``: read the reports, propose drafts and write the drafts directory
-    (CSV, review.md and drafts.html, the map of the drafts beside the atlas) in one step.
-
-    Returns the :class:`routes.drafts.Extraction`.
-    """
-    from tipmap.routes.atlas import load_atlas
-    from tipmap.routes.drafts import extract_reports, write_drafts
-    from tipmap.routes.output import check_directory
-
-    target = check_directory(output, force=force)  # before the work, not only after it
-    result = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)
-
-    def page(directory: Path) -> None:
-        from tipmap.maps.interactive import render_html
-
-        if result.drafts:
-            render_html(
-                directory / "drafts.html", title="Drafts to review", data_dir=data_dir, data=(str(directory),),
-                fit_data=True, data_labels={str(directory): target.name}, offline=offline,
-            )  # fmt: skip
-
-    write_drafts(result, target, force=force, page=page if draw_map else None)
-    return result

@@ -1,4 +1,5 @@
-"""Hexagon maps: H3 cells as a choropleth over the atlas, one layer per group if asked."""
+"""Hexagon maps (``tipmap hotspots``): H3 cells as a choropleth over the atlas, one layer
+per group if asked; or the cells themselves as a GeoPackage, GeoJSON or GeoParquet file."""
 
 from __future__ import annotations
 
@@ -6,87 +7,38 @@ import json
 from pathlib import Path
 
 import folium
-import numpy as np
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 from tipmap.maps import legend, style
 from tipmap.maps.escape import text
-from tipmap.maps.interactive import TILES, page_html
-from tipmap.routes.hexbin import Binning, cell_rings, class_breaks, classify
+from tipmap.maps.hexlayer import HexLayer, _encoded, _hex_legend
+from tipmap.maps.page import TILES, page_html
+from tipmap.routes.hexbin import classify
+from tipmap.routes.jobs import HotspotsResult
+from tipmap.routes.output import write_atomically
+
+CELL_SUFFIXES = (".gpkg", ".geojson", ".parquet")
 
 
-class HexLayer(MacroElement):
-    """Hexagons styled by class, sent compactly: per cell its class, count, (weight) and the
-    ring as integer 1e-4 degree steps from the previous vertex; drawn on a canvas."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-          var ramp = {{ this.ramp|tojson }}, cells = {{ this.data }}, weighted = {{ this.weighted|tojson }};
-          var renderer = L.canvas({padding: 0.2}), group = {{ this._parent.get_name() }};
-          cells.forEach(function (c) {
-            var k = weighted ? 3 : 2, x = 0, y = 0, ring = [];
-            for (var i = k; i < c.length; i += 2) { x += c[i]; y += c[i + 1]; ring.push([y / 1e4, x / 1e4]); }
-            L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[c[0]], fillOpacity: 0.75})
-              .bindTooltip(c[1] + ' points' + (weighted ? ', weight ' + c[2] : '')).addTo(group);
-          });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool) -> None:
-        super().__init__()
-        self._name = "HexLayer"
-        self.data = json.dumps(cells, separators=(",", ":"))
-        self.ramp = list(ramp)
-        self.weighted = weighted
-
-
-def _encoded(cells, classes: np.ndarray, *, weighted: bool) -> list[list[float]]:
-    """[class, count, (weight,) x0, y0, dx1, dy1, ...] with coordinates in integer 1e-4 degrees."""
-    coords, starts = cell_rings(cells["cell"].to_numpy())
-    ints = np.round(coords * 1e4).astype(np.int64)
-    steps = np.diff(ints, axis=0, prepend=ints[:1])
-    steps[starts[:-1]] = ints[starts[:-1]]  # each ring starts with an absolute vertex
-    flat = steps.ravel().tolist()
-    counts = cells["count"].to_numpy()
-    weights = cells["weight"].to_numpy()
-    out = []
-    for i, cls in enumerate(classes.tolist()):
-        head = [int(cls), int(counts[i])] + ([round(float(weights[i]), 3)] if weighted else [])
-        out.append(head + flat[2 * starts[i] : 2 * starts[i + 1]])
-    return out
-
-
-def hex_map(
-    binning: Binning,
-    *,
-    atlas=None,
-    title: str,
-    weighted: bool,
-    scheme: str = "quantiles",
-    manifest: dict | None = None,
-    audience: str = "public",
-    notes: list[str] | None = None,
-) -> folium.Map:
-    """The cells (and, when given, the selected atlas) on one map with a legend of class breaks."""
-    values = binning.cells["weight" if weighted else "count"].to_numpy()
-    breaks = class_breaks(values, k=len(style.HEX_RAMP), scheme=scheme)
+def hex_map(result: HotspotsResult, *, title: str, weighted: bool) -> folium.Map:
+    """The cells (and the selected atlas records in their extent) on one map with a legend of class breaks."""
+    binning, atlas, manifest, notes = result.binning, result.atlas, result.manifest, list(result.notes)
+    audience = manifest.get("audience", "public")
+    breaks = list(result.breaks)
     ramp = style.HEX_RAMP[-len(breaks) :] if len(breaks) < len(style.HEX_RAMP) else style.HEX_RAMP
     if atlas is not None:
         from tipmap.maps.interactive import build_map
 
         fmap = build_map(atlas, title=title, audience=audience, view=binning.bounds, manifest=manifest)
+        root = fmap.get_root()
     else:
         fmap = folium.Map(tiles=None, control_scale=True)
         folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
         root = fmap.get_root()
         root.header.add_child(Element(f"<title>{text(title)}</title>"))
         root.html.add_child(Element(legend.title_html(title)))
-        if manifest is not None:
-            root.header.add_child(Element(legend.manifest_meta(manifest)))
+        root.header.add_child(Element(legend.manifest_meta(manifest)))
+    if audience == "confidential" and atlas is None:
+        root.html.add_child(Element(legend.confidential_banner()))
     groups = [(None, binning.cells)] if not binning.by else list(binning.cells.groupby(binning.by, sort=True))
     for value, cells in groups:
         name = "Hexagons" if value is None else f"Hexagons: {binning.by} = {value}"
@@ -105,21 +57,31 @@ def hex_map(
     return fmap
 
 
-def _hex_legend(binning: Binning, breaks: list[float], ramp, *, weighted: bool, notes: list[str]) -> str:
-    lows = [min(binning.cells["weight" if weighted else "count"])] + breaks[:-1]
-    rows = []
-    for colour, low, high in zip(ramp, lows, breaks):
-        rows.append(
-            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};border:1px solid #333"></span> '
-            f"{low:,.4g} – {high:,.4g}"
+def write_hotspots(result: HotspotsResult, output: str, *, title: str, weighted: bool, force: bool = False) -> None:
+    """Write the cells (.gpkg/.geojson/.parquet) or their map (.html) to ``output`` atomically."""
+    suffix = Path(output).suffix.lower()
+    if suffix in CELL_SUFFIXES:
+        from tipmap.routes.hexbin import cells_frame
+
+        cells = cells_frame(result.binning)
+        write_atomically(output, lambda tmp: _write_cells(cells, tmp, suffix, result.manifest), force=force)
+        return
+    page = page_html(hex_map(result, title=title, weighted=weighted), offline=False)
+    write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
+
+
+def _write_cells(cells, path: Path, suffix: str, stamp: dict) -> None:
+    import pyogrio
+
+    if suffix == ".parquet":
+        cells.to_parquet(path)
+    elif suffix == ".gpkg":
+        path.unlink()
+        pyogrio.write_dataframe(
+            cells, path, driver="GPKG", layer="cells", dataset_metadata={"TIPMAP_MANIFEST": json.dumps(stamp)}
         )
-    head = (
-        f"<b>{'Weight' if weighted else 'Points'} per hexagon</b> (H3 resolution {binning.resolution}, {binning.points:,} points)"
-    )
-    tail = "".join(f"<br><small>{text(n)}</small>" for n in notes if n)
-    return f'<div id="tipmap-hexlegend" style="{legend._BOX}top:60px;left:60px">{head}<br>{"<br>".join(rows)}{tail}</div>'
-
-
-def write_hex_map(fmap: folium.Map, path: Path) -> None:
-    """The page (scripts inlined, CSP) written to ``path``."""
-    path.write_text(page_html(fmap, offline=False), encoding="utf-8")
+    else:
+        pyogrio.write_dataframe(cells, path, driver="GeoJSON", layer_options={"RFC7946": "YES"})
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["tipmap"] = stamp
+        path.write_text(json.dumps(data), encoding="utf-8")

@@ -14,13 +14,12 @@ from branca.element import Element
 from folium.plugins import HeatMap, PolyLineTextPath
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
-from tipmap.routes.atlas import Atlas, load_atlas
-from tipmap.routes.errors import SelectionError
-from tipmap.routes.output import check_writable, write_atomically
-from tipmap.routes.select import Selection, bounds, is_empty, place_roles, select
-
-TILES = "Esri.WorldGrayCanvas"
-TILE_HOST = "https://server.arcgisonline.com"
+from tipmap.maps.markers import hotspot_marker
+from tipmap.maps.page import TILES, page_html
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.jobs import AtlasResult
+from tipmap.routes.output import write_atomically
+from tipmap.routes.select import bounds, place_roles
 
 
 def build_map(
@@ -31,7 +30,7 @@ def build_map(
     view: tuple[float, float, float, float] | None = None,
     offline: bool = False,
     manifest: dict | None = None,
-    imported: list | None = None,
+    layers: tuple = (),
 ) -> folium.Map:
     """A folium map of ``atlas`` (already selected) with every layer and a legend.
 
@@ -53,8 +52,8 @@ def build_map(
     _add_places(fmap, atlas)
     kinds = _add_hotspots(fmap, atlas)
     _add_support(fmap, atlas)
-    for add, data, name in imported or []:
-        add(fmap, data, name=name)
+    for layer in layers:
+        _user_layer(layer.kind)(fmap, layer)
     folium.LayerControl(collapsed=False).add_to(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
@@ -72,9 +71,18 @@ def build_map(
     return fmap
 
 
-def write_map(fmap: folium.Map, path: Path) -> None:
-    """Write the map's HTML to ``path`` (callers write to a temporary file first)."""
-    fmap.save(str(path))
+def _user_layer(kind: str):
+    """The renderer of one kind of user layer (a registry: one entry per kind)."""
+    from tipmap.maps.drafts import add_drafts
+    from tipmap.maps.imported import add_flows, add_hexagons
+
+    return {
+        "flows": lambda fmap, layer: add_flows(fmap, layer.data, name=layer.label),
+        "hexagons": lambda fmap, layer: add_hexagons(
+            fmap, layer.data, name=layer.label, breaks=layer.breaks, notes=tuple(layer.report.notes)
+        ),
+        "drafts": lambda fmap, layer: add_drafts(fmap, layer.data, name=layer.label),
+    }[kind]
 
 
 def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str]) -> None:
@@ -145,17 +153,6 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas) -> list[str]:
     return kinds
 
 
-def hotspot_marker(atlas: Atlas, row, icon_html: str, *, size: int, class_name: str, prefix: str = "") -> folium.Marker:
-    """One hotspot's marker: its symbol, popup and tooltip (``prefix`` marks drafts)."""
-    label = style.HOTSPOT_KIND[row["kind"]][0]
-    return folium.Marker(
-        (row.geometry.y, row.geometry.x),
-        icon=folium.DivIcon(html=icon_html, icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name=class_name),
-        popup=folium.Popup(popups.hotspot(atlas, row), max_width=380),
-        tooltip=folium.Tooltip(text(f"{prefix}{row['name']} ({label})")),
-    )
-
-
 def _add_support(fmap: folium.Map, atlas: Atlas) -> None:
     if not len(atlas.support):
         return
@@ -170,112 +167,20 @@ def _add_support(fmap: folium.Map, atlas: Atlas) -> None:
         ).add_to(group)
 
 
-def render_html(
-    output: str | Path,
-    *,
-    selection: Selection = Selection(),
-    title: str = "tipmap: trafficking routes",
-    data_dir: str | Path | None = None,
-    offline: bool = False,
-    force: bool = False,
-    data: tuple[str, ...] = (),
-    data_sensitivity: str = "restricted",
-    reports: list | None = None,
-    fit_data: bool = False,
-    data_labels: dict[str, str] | None = None,
-) -> Atlas:
-    """Load the atlas, select, draw and write one HTML file atomically; return what was drawn.
-
-    Leaflet and its plugins are always inlined (a Content-Security-Policy lets only the
-    page's own scripts run); ``offline`` also draws Natural Earth countries instead of web
-    tiles, so the page opens with the network switched off. ``data_labels`` names ``data``
-    layers (path -> label); ``fit_data`` opens the map on the drafts rather than the atlas.
-
-    Raises
-    ------
-    TipmapError
-        For invalid data, an unknown filter value, an empty selection or an unwritable
-        ``output``; no file is left behind.
-    """
-    check_writable(output, force=force)
-    atlas = select(load_atlas(data_dir), selection)
-    if is_empty(atlas):
-        raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
-    from tipmap.routes.manifest import manifest
-
-    stamp = manifest(atlas, selection)
-    imported = _imported(data, audience=selection.audience, sensitivity=data_sensitivity, reports=reports, labels=data_labels)
-    if imported:
-        stamp["data_files"] = [name for _, _, name in imported]
-    view = selection.bbox or (_drafts_view(imported) if fit_data else None)
-    fmap = build_map(
-        atlas, title=title, audience=selection.audience, view=view, offline=offline, manifest=stamp, imported=imported
+def map_of(result: AtlasResult, *, title: str = "tipmap: trafficking routes", offline: bool = False) -> folium.Map:
+    """The map of a job's result: the selected atlas, the user's layers, its manifest."""
+    return build_map(
+        result.atlas,
+        title=title,
+        audience=result.selection.audience,
+        view=result.view,
+        offline=offline,
+        manifest=result.manifest,
+        layers=result.layers,
     )
-    page = page_html(fmap, offline=offline)
-    write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
-    return atlas
 
 
-def _drafts_view(imported: list) -> tuple[float, float, float, float] | None:
-    """The extent of the drafts among ``imported`` layers (the map of ``tipmap extract`` opens on them)."""
-    from tipmap.maps.drafts import add_drafts
-
-    boxes = [bounds(data) for add, data, _ in imported if add is add_drafts]
-    boxes = [b for b in boxes if b is not None]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _imported(
-    paths: tuple[str, ...], *, audience: str, sensitivity: str, reports: list | None, labels: dict[str, str] | None = None
-) -> list:
-    """Layers for ``render --data``: CTDC-style case tables as flows, other point files as hexagons."""
-    from tipmap.maps.imported import add_flows, add_hexagons
-    from tipmap.routes.errors import UsageProblem
-    from tipmap.routes.flows import is_case_table, read_flows
-    from tipmap.routes.hexbin import PUBLIC_MAX_RES, aggregate
-    from tipmap.routes.importer import ImportReport, iter_points
-
-    if sensitivity == "confidential" and audience != "confidential" and paths:
-        raise UsageProblem("--data is marked confidential: only --audience confidential may show it")
-    layers = []
-    for path in paths:
-        name = Path(path).name
-        if Path(path).is_dir():
-            layers.append(_drafts_layer(path, audience, (labels or {}).get(path)))
-            continue
-        if is_case_table(path):
-            flows = read_flows(path)
-            layers.append((add_flows, flows, f"Case flows: {name}"))
-            report = flows.report
-        else:
-            report = ImportReport(path)
-            cap = PUBLIC_MAX_RES if audience == "public" and sensitivity == "restricted" else None
-            binning = aggregate(iter_points(path, report=report), max_resolution=cap)
-            if binning.capped:
-                report.notes.append(binning.capped)
-            layers.append((add_hexagons, binning, f"Points (hexagons): {name}"))
-        if reports is not None:
-            reports.append(report)
-    return layers
-
-
-def _drafts_layer(path: str, audience: str, label: str | None) -> tuple:
-    """An atlas directory given to ``--data`` (the drafts of ``tipmap extract``), drawn as drafts."""
-    from tipmap.maps.drafts import add_drafts
-
-    drafts = select(load_atlas(path), Selection(audience=audience))
-    return (add_drafts, drafts, f"Drafts: {label or Path(path).resolve().name}")
-
-
-def page_html(fmap: folium.Map, *, offline: bool) -> str:
-    """The map's page with every script inlined and a Content-Security-Policy.
-
-    Online pages fetch only web tiles (from the tile host the policy names); offline
-    pages fetch nothing.
-    """
-    from tipmap.maps.offline import add_csp, inline_assets
-
-    host = None if offline else TILE_HOST
-    return add_csp(inline_assets(fmap.get_root().render()), image_host=host)
+def write_html(result: AtlasResult, path: str | Path, *, title: str, offline: bool = False, force: bool = False) -> None:
+    """Draw ``result`` and write the page to ``path`` atomically (scripts inlined, CSP)."""
+    page = page_html(map_of(result, title=title, offline=offline), offline=offline)
+    write_atomically(path, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import folium
 from branca.element import Element
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
-from tipmap.maps.interactive import TILES, page_html
+from tipmap.maps.outreach_files import rows, summary
+from tipmap.maps.page import TILES, page_html
 from tipmap.routes import cartography as carto
 from tipmap.routes.atlas import Atlas
+from tipmap.routes.jobs import OutreachResult
+from tipmap.routes.output import check_writable, write_atomically
 from tipmap.routes.outreach import OutreachPlan
-from tipmap.routes.outreach_files import rows, summary
 
 AREA_COLOUR, TOUR_COLOUR, BASE_COLOUR = "#0072B2", "#555555", "#000000"
+TEAM_FILL = "#009E73"  # the team's own sites (Okabe-Ito green)
 PLAN_NOTE = "Outreach plan: restricted operational detail, not for publication."
 
 
@@ -66,9 +71,12 @@ def outreach_map(
         **{r["id"]: ("support", r) for _, r in atlas.support.iterrows()},
     }
     for site in order:
-        layer, row = by_id[site.id]
-        html = popups.hotspot(atlas, row) if layer == "hotspot" else popups.support(atlas, row)
-        fill = style.HOTSPOT_FILL if layer == "hotspot" else style.SUPPORT_FILL
+        layer, row = by_id.get(site.id, ("team", None))
+        if layer == "team":
+            html = f"<b>{text(site.name)}</b><br>Your site: {text(site.kind)}" + (f"<br>{text(site.notes)}" if site.notes else "")
+        else:
+            html = popups.hotspot(atlas, row) if layer == "hotspot" else popups.support(atlas, row)
+        fill = {"hotspot": style.HOTSPOT_FILL, "team": TEAM_FILL}.get(layer, style.SUPPORT_FILL)
         folium.Marker(
             (site.lat, site.lon),
             icon=_number_icon(site.visit, fill),
@@ -119,7 +127,7 @@ def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan", audienc
     ax.plot([p[0] for p in path], [p[1] for p in path], color=TOUR_COLOUR, linestyle=(0, (1, 3)), linewidth=1.2, zorder=4)
     ax.scatter([bx], [by], marker="*", s=220, c="white", edgecolors="black", zorder=6)
     for site, (x, y) in zip(order, pts):
-        fill = style.HOTSPOT_FILL if site.layer == "hotspot" else style.SUPPORT_FILL
+        fill = {"hotspot": style.HOTSPOT_FILL, "team": TEAM_FILL}.get(site.layer, style.SUPPORT_FILL)
         ax.scatter([x], [y], s=260, c=fill, edgecolors="black", zorder=6)
         ax.text(x, y, str(site.visit), ha="center", va="center", fontsize=9, fontweight="bold", zorder=7)
     ax.set_xlim(x0, x1)
@@ -154,53 +162,23 @@ def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan", audienc
     return fig
 
 
-def write_outreach(
-    directory: str,
-    *,
-    near: str | None = None,
-    radius: str | None = None,
-    along: str | None = None,
-    buffer: str | None = None,
-    country: str | None = None,
-    selection=None,
-    data_dir: str | None = None,
-    title: str | None = None,
-    force: bool = False,
-) -> tuple[OutreachPlan, list[str]]:
-    """Plan outreach and write outreach.csv, .md, .pdf and .html into ``directory``.
+def write_outreach(result: OutreachResult, directory: str, *, force: bool = False) -> list[str]:
+    """Write outreach.csv (+ manifest), .md, .pdf and .html into ``directory``; return the paths.
 
-    Returns the plan and the paths written. Every file is written atomically; the
-    directory is created if its parent exists.
+    Every file is written atomically; the directory is created if its parent exists.
     """
     from pathlib import Path
 
-    from tipmap.routes.atlas import load_atlas
-    from tipmap.routes.errors import OutputError, UsageProblem
-    from tipmap.routes.lookup import resolve_place
-    from tipmap.routes.output import check_writable, write_atomically
-    from tipmap.routes.outreach import parse_distance, plan_outreach
-    from tipmap.routes.outreach_files import to_csv, to_markdown
-    from tipmap.routes.select import Selection, select
+    from tipmap.maps.outreach_files import to_csv, to_markdown
+    from tipmap.routes.errors import OutputError
 
-    if (near is None) == (along is None) and not (near and along):
-        raise UsageProblem("give --near PLACE (with --radius) or --along CORRIDOR (with --buffer)")
-    if along is None and radius is None:
-        raise UsageProblem("--near needs --radius (e.g. --radius 50km)")
-    radius_km = parse_distance(radius, option="--radius") if radius else None
-    buffer_km = parse_distance(buffer or "25km", option="--buffer") if along else None
     out = Path(directory)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is not a directory")
     if not out.parent.is_dir():
         raise OutputError(f"{out}: directory '{out.parent}' does not exist")
-    from tipmap.routes.manifest import manifest, manifest_json
-
-    selection = selection or Selection()
-    atlas = select(load_atlas(data_dir), selection)
-    stamp = manifest_json(atlas, selection)
-    base = resolve_place(near, atlas=atlas, country=country) if near else None
-    plan = plan_outreach(atlas, base=base, radius_km=radius_km, corridor_id=along, buffer_km=buffer_km)
-    title = title or f"Outreach: sites {plan.area_label}"
+    plan, atlas, title, audience = result.plan, result.atlas, result.title, result.selection.audience
+    stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
     names = ("outreach.csv", "outreach.csv.manifest.json", "outreach.md", "outreach.pdf", "outreach.html")
     if out.is_dir():
         for name in names:
@@ -213,20 +191,17 @@ def write_outreach(
         ("outreach.md", lambda p: p.write_text(to_markdown(plan, stamp), encoding="utf-8")),
         (
             "outreach.pdf",
-            lambda p: outreach_figure(plan, title=title, audience=selection.audience).savefig(
+            lambda p: outreach_figure(plan, title=title, audience=audience).savefig(
                 p, format="pdf", metadata={"Title": title, "Creator": "tipmap", "Subject": stamp}
             ),
         ),
         (
             "outreach.html",
             lambda p: p.write_text(
-                page_html(
-                    outreach_map(plan, atlas, title=title, manifest=manifest(atlas, selection), audience=selection.audience),
-                    offline=False,
-                ),
+                page_html(outreach_map(plan, atlas, title=title, manifest=result.manifest, audience=audience), offline=False),
                 encoding="utf-8",
             ),
         ),
     ):
         written.append(str(write_atomically(out / name, write, force=True)))
-    return plan, written
+    return written

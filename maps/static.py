@@ -7,9 +7,9 @@ scale bar and north arrow, legend, title, source line and attribution.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -18,13 +18,14 @@ from matplotlib.figure import Figure
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
-from tipmap.maps.static_text import FONT, draw_legend, draw_texts, file_metadata
+from tipmap.maps.static_layers import draw_user_layers
+from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
 from tipmap.routes import cartography as carto
-from tipmap.routes.atlas import Atlas, load_atlas
-from tipmap.routes.errors import OutputError, SelectionError, UsageProblem
-from tipmap.routes.manifest import manifest_json
-from tipmap.routes.output import check_writable, write_atomically
-from tipmap.routes.select import Selection, is_empty, place_roles, select
+from tipmap.routes.atlas import Atlas
+from tipmap.routes.errors import OutputError, UsageProblem
+from tipmap.routes.jobs import AtlasResult
+from tipmap.routes.output import write_atomically
+from tipmap.routes.select import place_roles
 from tipmap.routes.tables import country_names
 
 #: Size presets in inches (slide: 1920x1080 px at 150 dpi; a4 landscape; square).
@@ -34,24 +35,6 @@ LABEL_LANGS = ("en", "local", "both")
 MIN_DPI, MAX_DPI, MAX_PIXELS = 50, 1200, 12_000
 
 OCEAN, LAND, LAND_FOCUS, BORDER = "#DDE8F0", "#F4F3EF", "#E6E2D6", "#8C8C8C"
-
-
-@dataclass
-class PlotReport:
-    """What a plot drew, for the user and for tests."""
-
-    corridors: int = 0
-    hotspots: int = 0
-    support: int = 0
-    labels: list[str] = field(default_factory=list)
-    dropped_labels: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    scale_km: float = 0.0
-    scale_units: float = 0.0  # projected length of the scale bar (metres)
-    crs: str = ""
-    centre: tuple[float, float] = (0.0, 0.0)
-    sources: list[str] = field(default_factory=list)
-    withheld: str = ""
 
 
 def parse_size(size: str, dpi: int) -> tuple[float, float]:
@@ -79,41 +62,37 @@ def output_format(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def render_static(
+def write_static(
+    result: AtlasResult,
     output: str | Path,
     *,
-    selection: Selection = Selection(),
     title: str = "Trafficking routes",
     subtitle: str | None = None,
     size: str = "slide",
     dpi: int = 150,
     labels: bool = True,
     label_lang: str = "en",
-    data_dir: str | Path | None = None,
     force: bool = False,
 ) -> PlotReport:
-    """Load, select, draw and write a PNG/SVG/PDF atomically; return what was drawn."""
+    """Draw a job's result and write a PNG/SVG/PDF atomically; return what was drawn."""
     fmt = output_format(output)
     inches = parse_size(size, dpi)
     if label_lang not in LABEL_LANGS:
         raise UsageProblem(f"--label-lang '{label_lang}' is not one of {', '.join(LABEL_LANGS)}")
-    check_writable(output, force=force)
-    atlas = select(load_atlas(data_dir), selection)
-    if is_empty(atlas):
-        raise SelectionError("the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until")
     fig, report = plot_atlas(
-        atlas,
+        result.atlas,
         title=title,
         subtitle=subtitle,
         inches=inches,
         dpi=dpi,
         labels=labels,
         label_lang=label_lang,
-        audience=selection.audience,
-        view_bounds=selection.bbox,
+        audience=result.selection.audience,
+        view_bounds=result.view,
+        layers=result.layers,
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
-        stamp = manifest_json(atlas, selection)
+        stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
         write_atomically(
             output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=file_metadata(fmt, title, stamp)), force=force
         )
@@ -131,20 +110,22 @@ def plot_atlas(
     label_lang: str = "en",
     audience: str = "public",
     view_bounds: tuple[float, float, float, float] | None = None,
+    layers: tuple = (),
 ) -> tuple[Figure, PlotReport]:
-    """Draw ``atlas`` (already selected) on a new figure."""
+    """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure."""
     report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
     report.withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
     fig = Figure(figsize=inches, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.012, 0.085, 0.735, 0.775))
-    view = carto.View(*view_bounds) if view_bounds else carto.view_of(_coordinates(atlas))
+    view = carto.View(*view_bounds) if view_bounds else carto.view_of(_coordinates(atlas, layers))
     crs = carto.projection_for(view)
     box = ax.get_window_extent()
     extent = carto.projected_extent(view, crs, aspect=box.width / box.height)
     report.crs, report.centre = crs.srs, view.centre
     _draw_basemap(ax, atlas, view, crs, extent)
     drawn = _draw_features(ax, atlas, view, crs)
+    draw_user_layers(ax, layers, view, crs)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_xticks([])
@@ -286,10 +267,16 @@ def _marker_boxes(ax) -> list:
     return boxes
 
 
-def _coordinates(atlas: Atlas) -> list[tuple[float, float]]:
+def _coordinates(atlas: Atlas, layers: tuple = ()) -> list[tuple[float, float]]:
     coords = [c for line in atlas.corridors.geometry for c in line.coords]
     for frame in (atlas.hotspots, atlas.support, atlas.places):
         coords += [(g.x, g.y) for g in frame.geometry]
+    for layer in layers:
+        if layer.kind == "hexagons":
+            west, south, east, north = layer.data.bounds
+            coords += [(west, south), (east, north)]
+        elif layer.kind == "flows":
+            coords += [c for line in layer.data.lines.geometry for c in line.coords]
     return coords
 
 

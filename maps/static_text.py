@@ -3,7 +3,7 @@ and the file metadata that carries the manifest."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -11,11 +11,27 @@ from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.routes.atlas import Atlas
 
-if TYPE_CHECKING:
-    from tipmap.maps.static import PlotReport
-
 #: Font sizes (points at output size); nothing is smaller than 9 pt.
 FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}
+
+
+
+@dataclass
+class PlotReport:
+    """What a plot drew, for the user and for tests."""
+
+    corridors: int = 0
+    hotspots: int = 0
+    support: int = 0
+    labels: list[str] = field(default_factory=list)
+    dropped_labels: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scale_km: float = 0.0
+    scale_units: float = 0.0  # projected length of the scale bar (metres)
+    crs: str = ""
+    centre: tuple[float, float] = (0.0, 0.0)
+    sources: list[str] = field(default_factory=list)
+    withheld: str = ""
 
 
 def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:

@@ -142,3 +142,4 @@ _MARKER_POINTS: dict[str, list[tuple[float, float]]] = {
 
 #: Sequential, colour-blind-safe ramp for hexagon classes (viridis, light = few, dark = many).
 HEX_RAMP: tuple[str, ...] = ("#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154")
+FLOW_COLOUR = "#5E5E5E"  # case flows: neutral grey, apart from the exploitation palette of curated corridors

@@ -12,17 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipmap.maps.escape import markdown
 from tipmap.routes.extract import Draft, Reading, read_sentences
-from tipmap.routes.output import write_directory_atomically
 from tipmap.routes.placenames import Place, PlaceFinder, fold
 from tipmap.routes.reports import Report, Sentence, read_report
 from tipmap.routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
-from tipmap.routes.tables import country_names
 
 
 @dataclass
@@ -50,7 +46,7 @@ def extract_reports(paths: list[str | Path], *, atlas, encoding: str | None = No
                     _merge(merged[key], draft)
                 else:
                     merged[key] = draft
-    result.drafts = sorted(merged.values(), key=lambda d: (d.layer, -d.score, _label(d)))
+    result.drafts = sorted(merged.values(), key=lambda d: (d.layer, -d.score, draft_label(d)))
     _assign_ids(result)
     return result
 
@@ -67,7 +63,8 @@ def _merge(into: Draft, other: Draft) -> None:
     into.quotes += [q for q in other.quotes if q not in into.quotes]
 
 
-def _label(draft: Draft) -> str:
+def draft_label(draft: Draft) -> str:
+    """A draft's short name, e.g. 'Vietnam to China' or 'casinos in Macau'."""
     names = [re.sub(r" \(country-level\)$", "", p.name) for p in draft.places]
     if draft.layer == "corridors":
         return " → ".join(names)
@@ -136,7 +133,7 @@ def tables(result: Extraction) -> dict[str, list[dict[str, object]]]:
         if draft.layer == "corridors":
             corridors.append({
                 **common,
-                "name": _label(draft),
+                "name": draft_label(draft),
                 "waypoints": " ".join(_place_id(p) for p in draft.places),
                 "confidence": CONFIDENCE[0 if draft.score < 0.6 else 1 if draft.score < 0.8 else 2],
                 "routing": _routing(draft.places),
@@ -145,7 +142,7 @@ def tables(result: Extraction) -> dict[str, list[dict[str, object]]]:
             place = draft.places[0]
             hotspots.append({
                 **common,
-                "name": _label(draft)[:1].upper() + _label(draft)[1:],
+                "name": draft_label(draft)[:1].upper() + draft_label(draft)[1:],
                 "kind": draft.kind,
                 "place": _place_id(place),
                 "intensity": 1,
@@ -189,79 +186,11 @@ def _routing(places: tuple[Place, ...]) -> str:
     return f"{', '.join(coarse)}: named at country or region level only; drawn at the capital."
 
 
-def write_drafts(
-    result: Extraction, output: str | Path, *, force: bool = False, page: Callable[[Path], None] | None = None
-) -> Path:
-    """Write the drafts directory at ``output`` in one step (a temporary directory renamed into place).
-
-    ``page(directory)`` draws the map of the drafts into the finished temporary directory.
-    """
-
-    def fill(tmp: Path) -> None:
-        for name, records in tables(result).items():
-            columns = [c.name for _, (fname, cols) in LAYER_FILES.items() if fname == name for c in cols]
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-            writer.writeheader()
-            writer.writerows({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns} for r in records)
-            (tmp / name).write_text(buffer.getvalue(), encoding="utf-8")
-        (tmp / "review.md").write_text(review_sheet(result), encoding="utf-8")
-        if page is not None:
-            page(tmp)
-
-    return write_directory_atomically(output, fill, force=force)
-
-
-def review_sheet(result: Extraction) -> str:
-    """Markdown: per report the title and counts, then every draft with its reason and quotes."""
-    lines = ["# Drafts to review", ""]
-    lines += ["Proposed by `tipmap extract` from the reports below. Nothing here is checked: accept a draft by",
-              "copying its rows into the atlas (set `status` to `curated`), or reject it.", ""]  # fmt: skip
-    for report, readings in result.reports:
-        named = sum(1 for r in readings if r.mentions)
-        lines.append(f"- **{markdown(report.title)}** (`{report.document}`): {len(readings)} sentences, {named} name a place")
-    corridors = [d for d in result.drafts if d.layer == "corridors"]
-    hotspots = [d for d in result.drafts if d.layer == "hotspots"]
-    lines += ["", f"{len(corridors)} draft corridors, {len(hotspots)} draft hotspots.", ""]
-    for heading, drafts in (("Corridors", corridors), ("Hotspots", hotspots)):
-        lines += [f"## {heading}", ""]
-        for draft in drafts:
-            lines += _draft_entry(result, draft)
-    lines += _possible_misses(result)
-    return "\n".join(lines) + "\n"
-
-
-#: Sentences worth a look though no rule fired: they name two places and speak of trafficking.
-_TRAFFICKING = re.compile(r"traffick|exploit|forced|slave|smuggl|sold|bride|labou?r export|importers?", re.I)
-MAX_MISSES = 40
-
-
-def _possible_misses(result: Extraction) -> list[str]:
-    """Sentences that name two or more places and trafficking but gave no draft: the rules' blind
-    spots (movement without a movement verb, a source named only in the sentence before)."""
-    out = ["## Sentences to check by hand", ""]
-    out += ["They name two or more places and speak of trafficking, but no rule proposed a draft.", ""]
-    found = 0
-    for report, readings in result.reports:
-        for reading in readings:
-            places = {m.place.key for m in reading.mentions}
-            if len(places) >= 2 and not reading.drafts and _TRAFFICKING.search(reading.sentence.text):
-                found += 1
-                if found <= MAX_MISSES:
-                    out.append(f"- `{report.document}`, line {reading.sentence.line}: {markdown(reading.sentence.text)}")
-    if found > MAX_MISSES:
-        out.append(f"- … and {found - MAX_MISSES} more")
-    return out + [""] if found else []
-
-
-def _draft_entry(result: Extraction, draft: Draft) -> list[str]:
-    names = country_names()
-    period = "–".join("" if y is None else str(y) for y in draft.period) if any(draft.period) else "no year"
-    where = "; ".join(f"{p.name} ({names.get(p.country, p.country)}, {p.lat:.3f}, {p.lon:.3f}: {p.origin})" for p in draft.places)
-    out = [f"### {markdown(_label(draft))}  `{draft.ident}`", ""]
-    out.append(f"- [ ] accept  - [ ] reject  — score **{draft.score:.2f}**; {', '.join(draft.exploitation)}; {period}")
-    out.append(f"- Places: {markdown(where)}")
-    out += [f"- Why: {markdown(reason)}" for reason in draft.reasons]
-    for quote in draft.quotes:
-        out.append(f"- > {markdown(quote.text)} — `{quote.document}`, line {quote.line}")
-    return [*out, ""]
+def table_csv(name: str, records: list[dict[str, object]]) -> str:
+    """One draft table as the text of its atlas CSV file (columns in the atlas's order)."""
+    columns = [c.name for _, (fname, cols) in LAYER_FILES.items() if fname == name for c in cols]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    writer.writerows({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns} for r in records)
+    return buffer.getvalue()

@@ -183,6 +183,17 @@ def cell_polygons(cells: np.ndarray) -> list[Polygon]:
     return [Polygon(coords[a:b]) for a, b in zip(starts, starts[1:])]
 
 
+def cell_bounds(binning: Binning) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of the cells' outlines: the extent a map of the
+    cells may show, computed from the cells and never from the points inside them."""
+    coords, _ = cell_rings(binning.cells["cell"].to_numpy())
+    if not len(coords):
+        return binning.bounds
+    west, south = coords.min(axis=0)
+    east, north = coords.max(axis=0)
+    return (max(float(west), -180.0), max(float(south), -90.0), min(float(east), 180.0), min(float(north), 90.0))
+
+
 def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
     """The cells as polygons (EPSG:4326) with h3 id (text), resolution, count and weight."""
     cells = binning.cells

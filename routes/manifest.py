@@ -44,3 +44,45 @@ def manifest(atlas: Atlas, selection: Selection) -> dict[str, Any]:
 def manifest_json(atlas: Atlas, selection: Selection) -> str:
     """The manifest as one line of JSON."""
     return json.dumps(manifest(atlas, selection), ensure_ascii=False, sort_keys=True)
+
+
+def file_sha256(paths: list[str]) -> str:
+    """SHA-256 over the named files (name and bytes, read in 1 MiB blocks)."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(Path(path).name.encode() + b"\0")
+        if Path(path).is_file():
+            with open(path, "rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def data_manifest(source: str, selection: Selection, *, sensitivity: str, **facts: Any) -> dict[str, Any]:
+    """The manifest of an output made from the user's own file(s): tool, version, the input's
+    SHA-256, filters, audience, the data's sensitivity and what the audience rule did."""
+    import glob
+    from pathlib import Path
+
+    more = list(facts.pop("more", []))
+    paths = sorted(glob.glob(source)) if any(c in source for c in "*?[") else [source]
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        paths = sorted(str(p) for p in Path(paths[0]).iterdir() if p.is_file())
+    paths += more
+    filters = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items() if v not in ((), None)}
+    return {
+        "tool": "tipmap",
+        "version": tool_version(),
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "input": Path(source).name,
+        **({"more_inputs": [Path(p).name for p in more]} if more else {}),
+        "data_sha256": file_sha256(paths),
+        "filters": filters,
+        "audience": selection.audience,
+        "data_sensitivity": sensitivity,
+        **facts,
+        "stamp": "CONFIDENTIAL" if selection.audience == "confidential" else "",
+    }

@@ -24,6 +24,8 @@ def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path
         raise OutputError(f"{target}: directory '{parent}' is not writable")
     if target.is_dir():
         raise OutputError(f"{target}: is a directory")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{target}: is not a regular file (a device, pipe or socket); write to a file")
     if target.exists() and not force:
         raise OutputError(f"{target}: already exists; use --force to replace it")
     return target

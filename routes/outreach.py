@@ -31,7 +31,7 @@ class Site:
 
     id: str
     name: str
-    layer: str  # hotspot | support
+    layer: str  # hotspot | team | support
     kind: str
     country: str
     lon: float
@@ -41,6 +41,7 @@ class Site:
     rank: int
     visit: int
     precision: str = "site"  # site | town | region | country: what the point stands for
+    notes: str = ""  # the team's own note on one of its sites
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def plan_outreach(
     radius_km: float | None = None,
     corridor_id: str | None = None,
     buffer_km: float | None = None,
+    team=None,
 ) -> OutreachPlan:
     """Plan outreach around a base (``radius_km``) or along a corridor (``buffer_km``).
 
@@ -100,7 +102,7 @@ def plan_outreach(
         inside = lambda lons, lats: _distances_km(base.lon, base.lat, lons, lats) <= radius_km  # noqa: E731
         area = geodesic_circle(base.lon, base.lat, radius_km)
         label = f"within {radius_km:g} km of {base.name}"
-    sites = _sites_inside(atlas, base, inside)
+    sites = _sites_inside(atlas, base, inside, team)
     order, legs = visiting_order([(base.lon, base.lat)] + [(s.lon, s.lat) for s in sites])
     visit_of = {sites[i - 1].id: n for n, i in enumerate(order[1:-1], start=1)}
     sites = [Site(**{**s.__dict__, "visit": visit_of[s.id]}) for s in sites]
@@ -113,9 +115,17 @@ def _place_name(atlas: Atlas, place_id: str) -> str:
     return str(atlas.places.set_index("id").loc[place_id, "name"])
 
 
-def _sites_inside(atlas: Atlas, base: Location, inside) -> list[Site]:
+def _sites_inside(atlas: Atlas, base: Location, inside, team=None) -> list[Site]:
+    """Sites in the area: hotspots by intensity, the team's own sites by priority (1 = visit
+    first, taken as intensity 6 - priority), then support points; each by distance."""
     found = []
-    for layer, frame in (("hotspot", atlas.hotspots), ("support", atlas.support)):
+    layers = [("hotspot", atlas.hotspots), ("support", atlas.support)]
+    if team is not None and len(team):
+        team = team.copy()
+        team["intensity"] = [6.0 - min(max(float(p), 1.0), 5.0) if p == p else 1.0 for p in team["priority"]]
+        team["country"] = ""
+        layers.insert(1, ("team", team))
+    for layer, frame in layers:
         if frame.empty:
             continue
         lons, lats = np.array([g.x for g in frame.geometry]), np.array([g.y for g in frame.geometry])
@@ -123,10 +133,10 @@ def _sites_inside(atlas: Atlas, base: Location, inside) -> list[Site]:
         dist = _distances_km(base.lon, base.lat, lons, lats)
         for (_, row), ok, km in zip(frame.iterrows(), keep, dist):
             if ok:
-                intensity = float(row["intensity"]) if layer == "hotspot" else None
+                intensity = float(row["intensity"]) if layer in ("hotspot", "team") else None
                 found.append((layer, row, float(km), intensity))
     # hotspots by intensity (high first) then distance; support points after, by distance
-    found.sort(key=lambda f: (f[0] != "hotspot", -(f[3] or 0.0), f[2]))
+    found.sort(key=lambda f: (f[0] == "support", -(f[3] or 0.0), f[2]))
     return [
         Site(
             row["id"],
@@ -141,6 +151,7 @@ def _sites_inside(atlas: Atlas, base: Location, inside) -> list[Site]:
             rank,
             0,
             row["precision"],
+            str(row["notes"]) if layer == "team" and isinstance(row.get("notes"), str) else "",
         )
         for rank, (layer, row, km, intensity) in enumerate(found, start=1)
     ]

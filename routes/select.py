@@ -11,7 +11,7 @@ from shapely.geometry import box
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.schema import EXPLOITATION, ROLES
-from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
+from tipmap.routes.sensitivity import AUDIENCES, VISIBLE
 from tipmap.routes.tables import country_codes
 
 #: First year of the period assumed for records that the reports do not date.
@@ -36,8 +36,8 @@ def select(atlas: Atlas, selection: Selection = Selection()) -> Atlas:
 
     Corridors, hotspots and support points are filtered; places are reduced to those the
     kept corridors, hotspots and support points use; sources to those they cite. The
-    audience then removes confidential records and, for the public, generalises
-    restricted ones (:mod:`routes.sensitivity`); the result carries a ``redaction`` summary.
+    audience gate (:func:`tipmap.routes.gate.gate`) runs first, so the filters see only
+    what the audience may see; the result carries the gate's ``redaction`` summary.
 
     Raises
     ------
@@ -46,24 +46,16 @@ def select(atlas: Atlas, selection: Selection = Selection()) -> Atlas:
         or the period or bounding box is impossible.
     """
     _check(atlas, selection)
-    everything = _filtered(atlas, replace(selection, audience="confidential"))
+    from tipmap.routes.gate import gate
+
+    atlas = gate(atlas, selection.audience)  # before any filter sees a record
     kept = _filtered(atlas, selection)
-    removed = {layer: len(everything[layer]) - len(kept[layer]) for layer in ("corridors", "hotspots", "support")}
-    generalised = {"corridors": 0, "hotspots": 0, "support": 0}
-    if selection.audience == "public":
-        lonlat = {pid: (g.x, g.y) for pid, g in zip(atlas.places["id"], atlas.places.geometry)}
-        kept["corridors"], generalised["corridors"] = generalise_corridors(kept["corridors"], lonlat)
-        kept["hotspots"], generalised["hotspots"] = generalise_points(kept["hotspots"])
-        kept["support"], generalised["support"] = generalise_points(kept["support"])
     corridors, hotspots, support = kept["corridors"], kept["hotspots"], kept["support"]
     used = {p for ws in corridors["waypoints"] for p in ws} | set(hotspots["place"].dropna()) | set(support["place"].dropna())
     places = atlas.places[atlas.places["id"].isin(used)]
     cited = {s for frame in (corridors, hotspots, support) for ids in frame["sources"] for s in ids}
     sources = atlas.sources[atlas.sources.index.isin(cited)]
-    redaction = Redaction(selection.audience, removed, generalised)
-    return replace(
-        atlas, places=places, corridors=corridors, hotspots=hotspots, support=support, sources=sources, redaction=redaction
-    )
+    return replace(atlas, places=places, corridors=corridors, hotspots=hotspots, support=support, sources=sources)
 
 
 def _filtered(atlas: Atlas, selection: Selection) -> dict[str, gpd.GeoDataFrame]:

@@ -27,6 +27,39 @@ class Readable(Protocol):
     def joinpath(self, *parts: str) -> Any: ...  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class MemoryFile:
+    """One file of a :class:`MemoryDirectory`."""
+
+    data: bytes | None
+
+    def is_file(self) -> bool:
+        """Whether the file exists."""
+        return self.data is not None
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes."""
+        if self.data is None:
+            raise FileNotFoundError
+        return self.data
+
+
+@dataclass(frozen=True)
+class MemoryDirectory:
+    """An atlas directory held in memory (file name -> bytes), read like a folder: records
+    made in memory (drafts) load through the same validation as files, without a round trip
+    through the disk."""
+
+    files: dict[str, bytes]
+
+    def joinpath(self, *parts: str) -> MemoryFile:
+        """The file called ``parts[-1]`` (absent files read as absent)."""
+        return MemoryFile(self.files.get(parts[-1]))
+
+    def __str__(self) -> str:
+        return "(in memory)"
+
+
 @dataclass
 class Table:
     """The typed records of one file, each with the spreadsheet row it came from."""

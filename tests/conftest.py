@@ -189,3 +189,23 @@ def gazetteer_cache(request, tmp_path_factory):
     base = request.config.cache.mkdir("tipmap-gazetteer") if request.config.cache else tmp_path_factory.mktemp("gazetteer")
     os.environ["TIPMAP_CACHE_DIR"] = str(base)
     yield base
+
+
+def render_html(output, *, selection=None, data_dir=None, offline=False, title="tipmap: trafficking routes", data=()):
+    """What `tipmap render` does: the atlas job, then the HTML writer."""
+    from tipmap.maps.interactive import write_html
+    from tipmap.routes.jobs import atlas_job
+    from tipmap.routes.select import Selection
+
+    result = atlas_job(selection or Selection(), data_dir=data_dir, data=tuple(data))
+    write_html(result, output, title=title, offline=offline)
+    return result
+
+
+def render_static(output, *, selection=None, data_dir=None, **options):
+    """What `tipmap plot` does: the atlas job, then the static writer."""
+    from tipmap.maps.static import write_static
+    from tipmap.routes.jobs import atlas_job
+    from tipmap.routes.select import Selection
+
+    return write_static(atlas_job(selection or Selection(), data_dir=data_dir), output, **options)

@@ -14,9 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tipmap.maps.interactive import render_html
+from conftest import render_html
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.select import select
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = (

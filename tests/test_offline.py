@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tipmap.maps.interactive import render_html
+from conftest import render_html
 from tipmap.maps.offline import JQUERY_SHIM, inline_assets
 from tipmap.routes.errors import TipmapError
 
@@ -20,7 +20,9 @@ def offline_atlas(tmp_path_factory) -> str:
 def test_no_script_or_stylesheet_is_loaded_from_the_network(offline_atlas):
     assert not re.search(r'<script[^>]+src="https?:', offline_atlas)
     assert not re.search(r'<link[^>]+href="https?:', offline_atlas)
-    assert "cdn.jsdelivr.net" not in offline_atlas and "tile" not in re.findall(r"L\.tileLayer", offline_atlas)
+    assert "cdn.jsdelivr.net" not in offline_atlas
+    assert re.findall(r"L\.tileLayer", offline_atlas) == []  # no web tiles: the basemap is inline vector data
+    assert "arcgisonline" not in offline_atlas
 
 
 def test_leaflet_plugins_and_basemap_are_inline(offline_atlas):

@@ -52,9 +52,30 @@ def test_public_reduces_restricted_corridors_to_their_end_towns(tmp_path, tiny_t
 def test_country_filter_keeps_corridors_through_the_country(tiny_atlas):
     chosen = select(tiny_atlas, Selection(countries=("MM",)))
     assert ids(chosen.corridors) == ["c-bride"]
-    # the casino and the venue are in CN but lie on the selected corridor
-    assert ids(chosen.hotspots) == ["h-casino", "h-venue"]
+    # the casino is in CN but lies on the selected corridor; the restricted venue lies there
+    # too, but the public sees only its generalised cell (no place), so a filter cannot tie it
+    # to the corridor: the gate runs before the filters
+    assert ids(chosen.hotspots) == ["h-casino"]
     assert ids(chosen.places) == ["a-dst", "a-mid", "a-src"]
+    internal = select(tiny_atlas, Selection(countries=("MM",), audience="internal"))
+    assert ids(internal.hotspots) == ["h-casino", "h-venue"]
+
+
+def test_withheld_counts_do_not_follow_the_filters(tiny_atlas):
+    """An attacker shrinking --bbox around a guess must not see the withheld count change (#12 C)."""
+    everywhere = select(tiny_atlas).redaction
+    for box in ((-10.0, -10.0, 10.0, 10.0), (1.9, -0.1, 2.1, 0.1), (50.0, 50.0, 51.0, 51.0)):
+        assert select(tiny_atlas, Selection(bbox=box)).redaction == everywhere
+
+
+def test_bbox_sees_the_generalised_point_not_the_true_one(tiny_atlas):
+    """A box around the restricted venue's true position finds it only where the public map draws it (#12 C)."""
+    drawn = select(tiny_atlas).hotspots.set_index("id").loc["h-venue"].geometry
+    tiny = (2.0 - 1e-4, -1e-4, 2.0 + 1e-4, 1e-4)  # the true position (2, 0), 10 m around
+    assert "h-venue" not in set(select(tiny_atlas, Selection(bbox=tiny)).hotspots["id"])
+    around_drawn = (drawn.x - 1e-4, drawn.y - 1e-4, drawn.x + 1e-4, drawn.y + 1e-4)
+    assert "h-venue" in set(select(tiny_atlas, Selection(bbox=around_drawn)).hotspots["id"])
+    assert "h-venue" in set(select(tiny_atlas, Selection(bbox=tiny, audience="internal")).hotspots["id"])
 
 
 def test_exploitation_filter(tiny_atlas):

@@ -7,6 +7,7 @@ import io
 
 from tipmap.maps.escape import markdown
 from tipmap.routes.outreach import OutreachPlan
+from tipmap.routes.textsafety import safe_cell
 
 COLUMNS = (
     "visit",
@@ -95,10 +96,3 @@ def to_markdown(plan: OutreachPlan, stamp: str = "") -> str:
     confidential = ["**CONFIDENTIAL: do not share.**", ""] if '"stamp": "CONFIDENTIAL"' in stamp else []
     trace = ["", f"<!-- tipmap manifest: {stamp.replace('--', '- -')} -->"] if stamp else []
     return "\n".join(confidential + head + table + trace) + "\n"
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell that spreadsheets will not evaluate as a formula (=, +, -, @ prefixes)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

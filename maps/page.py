@@ -1,0 +1,21 @@
+"""The page around a folium map: every script inlined, a Content-Security-Policy, the tiles."""
+
+from __future__ import annotations
+
+import folium
+
+#: Web tiles of online maps (xyzservices name) and the one host the page may fetch from.
+TILES = "Esri.WorldGrayCanvas"
+TILE_HOST = "https://server.arcgisonline.com"
+
+
+def page_html(fmap: folium.Map, *, offline: bool) -> str:
+    """The map's page with every script inlined and a Content-Security-Policy.
+
+    Online pages fetch only web tiles (from the tile host the policy names); offline
+    pages fetch nothing.
+    """
+    from tipmap.maps.offline import add_csp, inline_assets
+
+    host = None if offline else TILE_HOST
+    return add_csp(inline_assets(fmap.get_root().render()), image_host=host)

@@ -1,0 +1,40 @@
+"""The user's own layers on a static map: case flows as lines, point hexagons as cells."""
+
+from __future__ import annotations
+
+import math
+
+from tipmap.maps import style
+from tipmap.routes import cartography as carto
+
+
+def draw_user_layers(ax, layers: tuple, view: carto.View, crs) -> None:
+    """Draw ``render --data``-style layers (flows and hexagons) under the atlas's markers."""
+    for layer in layers:
+        if layer.kind == "flows" and len(layer.data.lines):
+            _flows(ax, layer.data.lines, view, crs)
+        elif layer.kind == "hexagons" and len(layer.data.cells) and layer.breaks:
+            _hexagons(ax, layer, view, crs)
+
+
+def _flows(ax, lines, view, crs) -> None:
+    top = max(lines["cases"])
+    pieces = carto.project_lines(list(lines.geometry), crs, view)
+    for (_, row), parts in zip(lines.iterrows(), pieces):
+        width = 0.8 + 5 * math.sqrt(row["cases"] / top)
+        for part in parts:
+            xs, ys = zip(*part)
+            ax.plot(xs, ys, color=style.FLOW_COLOUR, linewidth=width, alpha=0.6, zorder=2, solid_capstyle="round")
+
+
+def _hexagons(ax, layer, view, crs) -> None:
+    from matplotlib.patches import Polygon as Patch
+    from tipmap.routes.hexbin import cell_rings, classify
+
+    cells = layer.data.cells
+    coords, starts = cell_rings(cells["cell"].to_numpy())
+    classes = classify(cells["count"].to_numpy(), list(layer.breaks))
+    ramp = style.HEX_RAMP[-len(layer.breaks) :]
+    for i, cls in enumerate(classes.tolist()):
+        ring = carto.project_points([tuple(c) for c in coords[starts[i] : starts[i + 1]]], crs, view)
+        ax.add_patch(Patch(ring, closed=True, facecolor=ramp[cls], edgecolor="#333333", linewidth=0.2, alpha=0.75, zorder=2))

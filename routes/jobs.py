@@ -1,0 +1,269 @@
+"""One job per command: load, select (through the audience gate), compute, return a result.
+
+The command line parses options, calls one job and hands its result to one renderer or
+writer in :mod:`tipmap.maps`; renderers never load, filter, aggregate or plan. Every job
+passes its records through :mod:`tipmap.routes.gate` before anything else sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tipmap.routes.atlas import Atlas, load_atlas
+from tipmap.routes.errors import SelectionError
+from tipmap.routes.gate import COUNT_BASE, MIN_COUNT, data_policy, suppress_counts
+from tipmap.routes.select import Selection, is_empty, select
+from tipmap.routes.userdata import UserLayer, drafts_bounds, load_user_data, team_sites
+
+NOTHING = "the filters select nothing to draw; loosen --corridor/--country/--exploitation/--since/--until"
+
+
+@dataclass(frozen=True)
+class AtlasResult:
+    """The selected atlas as its audience may see it, the user's layers, and the manifest.
+
+    ``view`` is the box the output should open on (None: everything drawn).
+    """
+
+    atlas: Atlas
+    selection: Selection
+    manifest: dict[str, Any]
+    layers: tuple[UserLayer, ...] = ()
+    view: tuple[float, float, float, float] | None = None
+
+    @property
+    def reports(self) -> list[Any]:
+        """Import reports of the user's files (rows used, rows left out and why)."""
+        return [layer.report for layer in self.layers if layer.report is not None]
+
+
+def atlas_job(
+    selection: Selection,
+    *,
+    data_dir: str | None = None,
+    data: tuple[str, ...] = (),
+    data_sensitivity: str = "restricted",
+    data_labels: dict[str, str] | None = None,
+    fit_data: bool = False,
+    allow_empty: bool = False,
+    min_count: int = MIN_COUNT,
+    count_base: int = COUNT_BASE,
+) -> AtlasResult:
+    """``render``, ``plot``, ``export`` and ``list``: the atlas selected for an audience, with
+    the user's files (``--data``) read under the same audience rule.
+
+    Raises
+    ------
+    SelectionError
+        When nothing is left to draw (unless ``allow_empty``).
+    """
+    from tipmap.routes.manifest import manifest
+
+    atlas = select(load_atlas(data_dir), selection)
+    policy = data_policy(data_sensitivity, selection.audience, min_count=min_count, count_base=count_base)
+    layers = tuple(load_user_data(data, policy=policy, labels=data_labels)) if data else ()
+    if is_empty(atlas) and not layers and not allow_empty:
+        raise SelectionError(NOTHING)
+    stamp = manifest(atlas, selection)
+    if data:
+        stamp["data_files"] = [Path(p).name for p in data]
+        stamp["data_sensitivity"] = data_sensitivity
+        stamp["suppression"] = {"min_count": policy.min_count, "count_base": policy.count_base}
+    view = selection.bbox or (drafts_bounds(list(layers)) if fit_data else None)
+    return AtlasResult(atlas, selection, stamp, layers, view)
+
+
+@dataclass(frozen=True)
+class HotspotsResult:
+    """``tipmap hotspots``: the cells (as the audience may see them), their class breaks,
+    the import report, and the atlas records in their extent (for a map)."""
+
+    binning: Any
+    breaks: tuple[float, ...]
+    reports: tuple[Any, ...]
+    manifest: dict[str, Any]
+    atlas: Atlas | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def hotspots_job(
+    source: str,
+    *,
+    more: tuple[str, ...] = (),
+    columns: Any = None,
+    resolution: int | None = None,
+    engine: str = "pandas",
+    scheduler: str | None = None,
+    strict: bool = False,
+    sensitivity: str = "restricted",
+    selection: Selection = Selection(),
+    data_dir: str | None = None,
+    scheme: str = "quantiles",
+    with_atlas: bool = True,
+    progress: Any = None,
+    min_count: int = MIN_COUNT,
+    count_base: int = COUNT_BASE,
+) -> HotspotsResult:
+    """Aggregate ``source`` into H3 cells under the audience rule for its ``sensitivity``.
+
+    ``more`` are further point files of the same shape, binned with ``source``. The map's
+    extent is the cells' outline, never the points': a public map of restricted points
+    shows nothing finer than its cells.
+    """
+    import itertools
+
+    from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
+    from tipmap.routes.importer import ImportReport, PointColumns, iter_points
+    from tipmap.routes.manifest import data_manifest
+
+    policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
+    columns = columns or PointColumns()
+    reports: list[Any] = []
+    if engine == "dask":
+        from tipmap.routes.distributed import aggregate_dask
+
+        binning = aggregate_dask(
+            source, columns=columns, resolution=resolution, max_resolution=policy.max_resolution, scheduler=scheduler
+        )
+    else:
+        reports = [ImportReport(path) for path in (source, *more)]
+        chunks = itertools.chain.from_iterable(
+            iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports
+        )
+        binning = aggregate(
+            chunks,
+            resolution=resolution,
+            weight=columns.weight,
+            by=columns.by,
+            max_resolution=policy.max_resolution,
+            progress=progress,
+        )
+    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
+    if not len(cells) and len(binning.cells):
+        raise SelectionError(
+            f"every cell holds fewer than {policy.min_count} points: a public output can show none of them "
+            "(lower --min-count, or choose --audience internal)"
+        )
+    binning = replace(binning, cells=cells)
+    binning = replace(binning, bounds=cell_bounds(binning))
+    measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
+    breaks = tuple(class_breaks(measure, scheme=scheme))
+    stamp = data_manifest(
+        source,
+        selection,
+        sensitivity=sensitivity,
+        points=binning.points,
+        resolution=binning.resolution,
+        more=list(more),
+        suppression={"min_count": policy.min_count, "count_base": policy.count_base, "note": suppressed},
+    )
+    atlas = None
+    if with_atlas:
+        context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
+        atlas = select(load_atlas(data_dir), context)
+        atlas = None if is_empty(atlas) else atlas
+    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0] for r in reports)]
+    dropped = sum(r.dropped for r in reports)
+    if dropped:
+        notes.append(f"{dropped:,} rows not used (see the command's report)")
+    return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
+
+
+def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    if west == east or south == north:
+        west, east, south, north = west - 0.5, east + 0.5, south - 0.5, north + 0.5
+    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
+
+
+@dataclass(frozen=True)
+class OutreachResult:
+    """``tipmap outreach``: the plan, the atlas it was made from, its title and manifest."""
+
+    plan: Any
+    atlas: Atlas
+    selection: Selection
+    manifest: dict[str, Any]
+    title: str
+    reports: tuple[Any, ...] = ()
+
+
+def outreach_job(
+    *,
+    near: str | None = None,
+    radius: str | None = None,
+    along: str | None = None,
+    buffer: str | None = None,
+    near_country: str | None = None,
+    selection: Selection = Selection(),
+    data_dir: str | None = None,
+    data: tuple[str, ...] = (),
+    data_sensitivity: str = "restricted",
+    title: str | None = None,
+) -> OutreachResult:
+    """Plan outreach around a base (``near`` within ``radius``) or along a corridor, over
+    the atlas's hotspots and support points and the team's own sites (``data``)."""
+    from tipmap.routes.errors import UsageProblem
+    from tipmap.routes.lookup import resolve_place
+    from tipmap.routes.manifest import manifest
+    from tipmap.routes.outreach import parse_distance, plan_outreach
+
+    if (near is None) == (along is None):
+        raise UsageProblem("give --near PLACE (with --radius) or --along CORRIDOR (with --buffer), not both")
+    if along is not None and radius is not None:
+        raise UsageProblem("--radius goes with --near; with --along give --buffer")
+    if near is not None and buffer is not None:
+        raise UsageProblem("--buffer goes with --along; with --near give --radius")
+    if along is None and radius is None:
+        raise UsageProblem("--near needs --radius (e.g. --radius 50km)")
+    radius_km = parse_distance(radius, option="--radius") if radius else None
+    buffer_km = parse_distance(buffer or "25km", option="--buffer") if along else None
+    atlas = select(load_atlas(data_dir), selection)
+    sites, reports = team_sites(data, policy=data_policy(data_sensitivity, selection.audience)) if data else (None, [])
+    base = resolve_place(near, atlas=atlas, country=near_country) if near else None
+    plan = plan_outreach(atlas, base=base, radius_km=radius_km, corridor_id=along, buffer_km=buffer_km, team=sites)
+    stamp = manifest(atlas, selection)
+    if data:
+        stamp["data_files"] = [Path(p).name for p in data]
+        stamp["data_sensitivity"] = data_sensitivity
+    result = OutreachResult(plan, atlas, selection, stamp, title or f"Outreach: sites {plan.area_label}", tuple(reports))
+    return result
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """``tipmap extract``: the extraction, its draft tables, and the drafts as a gated atlas
+    (built in memory from the tables, not re-read from the files written)."""
+
+    extraction: Any
+    tables: dict[str, list[dict[str, object]]]
+    drafts: Atlas | None
+    context: AtlasResult | None
+
+
+def extract_job(
+    reports: list[str],
+    *,
+    data_dir: str | None = None,
+    encoding: str | None = None,
+    title: str | None = None,
+    label: str = "drafts",
+    draw_map: bool = True,
+) -> ExtractResult:
+    """Propose drafts from ``reports`` and prepare the drafts map (drafts beside the atlas;
+    not with ``draw_map=False``, which skips the atlas job)."""
+    from tipmap.routes.drafts import extract_reports, table_csv, tables
+    from tipmap.routes.tables import MemoryDirectory
+
+    extraction = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)
+    rows = tables(extraction)
+    if not extraction.drafts or not draw_map:
+        return ExtractResult(extraction, rows, None, None)
+    audience = Selection().audience
+    memory = MemoryDirectory({name: table_csv(name, records).encode() for name, records in rows.items()})
+    drafts = select(load_atlas(memory), Selection(audience=audience))
+    context = atlas_job(Selection(audience=audience), data_dir=data_dir)
+    layer = UserLayer("drafts", drafts, f"Drafts: {label}", label)
+    return ExtractResult(extraction, rows, drafts, replace(context, layers=(layer,), view=drafts_bounds([layer])))

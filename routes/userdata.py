@@ -1,0 +1,157 @@
+"""The user's own files beside the atlas (``--data``): one loader for every command.
+
+A directory is an atlas directory (the drafts of ``tipmap extract``); a case table
+(CTDC-style) becomes country-to-country flows; any other file is points, aggregated into H3
+hexagons. Each file passes the audience rule (:func:`tipmap.routes.gate.data_policy`)
+before anything is computed from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tipmap.routes.gate import DataPolicy
+
+
+@dataclass(frozen=True)
+class UserLayer:
+    """One of the user's files, ready to draw or write.
+
+    ``kind`` is ``flows`` (data: :class:`tipmap.routes.flows.Flows`), ``hexagons`` (data:
+    :class:`tipmap.routes.hexbin.Binning`, with ``breaks`` of its classes) or ``drafts``
+    (data: a gated :class:`tipmap.routes.atlas.Atlas`).
+    """
+
+    kind: str
+    data: Any
+    label: str
+    source: str
+    report: Any = None
+    breaks: tuple[float, ...] = field(default=())
+
+
+def load_user_data(
+    paths: tuple[str, ...],
+    *,
+    policy: DataPolicy,
+    labels: dict[str, str] | None = None,
+) -> list[UserLayer]:
+    """Read and aggregate each of ``paths`` as ``policy`` allows."""
+    layers = []
+    for path in paths:
+        name = Path(path).name
+        if Path(path).is_dir():
+            layers.append(_drafts(path, policy.audience, (labels or {}).get(path)))
+        else:
+            layers.append(_file_layer(path, name, policy))
+    return layers
+
+
+def _file_layer(path: str, name: str, policy: DataPolicy) -> UserLayer:
+    from tipmap.routes.flows import is_case_table, read_flows
+    from tipmap.routes.gate import suppress_counts
+    from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
+    from tipmap.routes.importer import ImportReport, iter_points
+
+    if is_case_table(path):
+        flows = read_flows(path)
+        return UserLayer("flows", flows, f"Case flows: {name}", path, flows.report)
+    report = ImportReport(path)
+    binning = aggregate(iter_points(path, report=report), max_resolution=policy.max_resolution)
+    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
+    binning = replace(binning, cells=cells)
+    binning = replace(binning, bounds=cell_bounds(binning))  # the cells' extent, never the points'
+    for note in (binning.capped, suppressed):
+        if note:
+            report.notes.append(note)
+    breaks = tuple(class_breaks(binning.cells["count"].to_numpy())) if len(cells) else ()
+    return UserLayer("hexagons", binning, f"Points (hexagons): {name}", path, report, breaks)
+
+
+def _drafts(path: str, audience: str, label: str | None) -> UserLayer:
+    from tipmap.routes.atlas import load_atlas
+    from tipmap.routes.select import Selection, select
+
+    drafts = select(load_atlas(path), Selection(audience=audience))
+    return UserLayer("drafts", drafts, f"Drafts: {label or Path(path).resolve().name}", path)
+
+
+def drafts_bounds(layers: list[UserLayer]) -> tuple[float, float, float, float] | None:
+    """The extent of the drafts among ``layers`` (the drafts map opens on them)."""
+    from tipmap.routes.select import bounds
+
+    boxes = [b for b in (bounds(layer.data) for layer in layers if layer.kind == "drafts") if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+#: Columns of a team's site list, by the names teams use (first found wins).
+SITE_COLUMNS = {
+    "name": ("name", "site", "site_name", "venue", "title", "label"),
+    "kind": ("kind", "type", "category", "site_type"),
+    "notes": ("notes", "note", "description", "comment", "comments"),
+    "priority": ("priority", "prio", "rank", "importance"),
+}
+
+
+def team_sites(paths: tuple[str, ...], *, policy: DataPolicy) -> tuple[Any, list[Any]]:
+    """A team's own site lists (``outreach --data``) as site records beside the atlas's
+    hotspots: id, name, kind, notes, priority, sensitivity (the file's), geometry. Name, kind,
+    notes and priority are read when a column has one of the usual names. The audience gate
+    applies as for atlas records (restricted sites generalised for the public)."""
+    import geopandas as gpd
+    import pandas as pd
+    from tipmap.routes.gate import gate_points
+    from tipmap.routes.importer import ImportReport, iter_points
+
+    frames, reports = [], []
+    for number, path in enumerate(paths, start=1):
+        report = ImportReport(path)
+        points = pd.concat(list(iter_points(path, report=report)) or [pd.DataFrame(columns=["lon", "lat", "row"])])
+        attributes = _attributes(path)
+        rows = points["row"].to_numpy() - 1
+        site = {key: _column(attributes, names, rows) for key, names in SITE_COLUMNS.items()}
+        frames.append(
+            gpd.GeoDataFrame(
+                {
+                    "id": [f"team{number}-{r}" for r in points["row"]],
+                    "name": [n if isinstance(n, str) and n.strip() else f"Site {r}" for n, r in zip(site["name"], points["row"])],
+                    "kind": [k if isinstance(k, str) and k.strip() else "team_site" for k in site["kind"]],
+                    "notes": site["notes"],
+                    "priority": pd.to_numeric(pd.Series(site["priority"]), errors="coerce").to_numpy(),
+                    "sensitivity": policy.sensitivity,
+                    "precision": "site",
+                    "file": Path(path).name,
+                },
+                geometry=gpd.points_from_xy(points["lon"], points["lat"]),
+                crs="EPSG:4326",
+            )
+        )
+        reports.append(report)
+    sites = pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+    sites = gpd.GeoDataFrame(sites, geometry="geometry", crs="EPSG:4326")
+    return gate_points(sites, policy.audience), reports
+
+
+def _attributes(path: str):
+    """The file's attribute table, one row per data row (for site names, kinds, notes)."""
+    import pandas as pd
+
+    suffix = Path(path).suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt"):
+        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+    import pyogrio
+
+    return pyogrio.read_dataframe(path, read_geometry=False)
+
+
+def _column(frame, names: tuple[str, ...], rows) -> list[Any]:
+    lower = {str(c).strip().lower(): c for c in frame.columns}
+    for name in names:
+        if name in lower:
+            values = frame[lower[name]].to_numpy()
+            return [values[r] for r in rows]
+    return [None] * len(rows)
