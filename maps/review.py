@@ -34,8 +34,8 @@ def write_drafts_directory(result, output: str | Path, *, force: bool = False, o
 def review_sheet(result: Extraction) -> str:
     """Markdown: per report the title and counts, then every draft with its reason and quotes."""
     lines = ["# Drafts to review", ""]
-    lines += ["Proposed by `tipmap extract` from the reports below. Nothing here is checked: accept a draft by",
-              "copying its rows into the atlas (set `status` to `curated`), or reject it.", ""]  # fmt: skip
+    lines += ["Proposed by `tipmap extract` from the reports below. Nothing here is checked: accept or reject drafts by id with",
+              "`tipmap review drafts/ --accept ID --reject ID --atlas DIR`.", ""]  # fmt: skip
     for report, readings in result.reports:
         named = sum(1 for r in readings if r.mentions)
         lines.append(f"- **{markdown(report.title)}** (`{report.document}`): {len(readings)} sentences, {named} name a place")

@@ -436,12 +436,13 @@ def _domestic(text: str, mentions, sources) -> list[Mention]:
             if n.start > m.end and _LIST.match(text[m.end : n.start]) and not n.demonym and n not in out:
                 out.append(n)
     own = {s.place.country for s in sources if s.demonym and s.place.kind == "country"}
+    if len(own) != 1 or not _IN_PLACE.search(text) or not exploitation_terms(text):
+        return out  # one nationality exploited in its own country, said with an exploitation term
     role = roles(text, mentions)
-    out += [
-        m
-        for m, r in zip(mentions, role)
-        if r in ("in", "destination") and not m.demonym and m.place.country in own and m.place.kind != "area" and m not in out
-    ]
+    places = [m for m, r in zip(mentions, role) if r in ("in", "destination") and not m.demonym and m.place.kind != "area"]
+    if any(m.place.country not in own for m in places):
+        return out  # also taken abroad: the corridor says it
+    out += [m for m, r in zip(mentions, role) if m in places and r == "in" and m not in out and m not in sources]
     return out
 
 

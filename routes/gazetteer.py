@@ -28,7 +28,7 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 #: Alternate names are indexed for towns of at least this many people (a smaller town is
 #: rarely written under another name in English reports, and the index stays small).
 ALTERNATE_POPULATION = 15_000
@@ -78,6 +78,7 @@ class Gazetteer:
     regions: tuple[tuple[str, tuple[str, ...], str, str, int], ...]  # name, aliases, country, capital, city row
     areas: tuple[tuple[str, tuple[str, ...], tuple[str, ...], float, float, str], ...]  # name, aliases, members, lon, lat, how
     borders: dict[str, tuple[float, float]]  # "AA-BB" (ISO codes in order) -> a point of the shared border
+    words: frozenset[str] = frozenset()  # the index's names that are also English words ("reading", "mobile")
 
 
 def cache_dir() -> Path:
@@ -103,14 +104,15 @@ def gazetteer() -> Gazetteer:
     """The index: read from the cache, else built (and cached when the cache dir is writable)."""
     path = cache_file()
     try:
-        return Gazetteer(*marshal.loads(path.read_bytes()))
+        fields = marshal.loads(path.read_bytes())
+        return Gazetteer(*fields[:-1], frozenset(fields[-1]))
     except (OSError, EOFError, ValueError, TypeError):
         pass
     built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".gazetteer-", delete=False) as tmp:
-            tmp.write(marshal.dumps(tuple(built.__dict__.values())))
+            tmp.write(marshal.dumps((*tuple(built.__dict__.values())[:-1], tuple(sorted(built.words)))))
         os.replace(tmp.name, path)
     except OSError:
         pass  # a read-only cache: use the index built in memory
@@ -148,8 +150,19 @@ def build() -> Gazetteer:
         areas.append((r["name"], tuple(a for a in r["aliases"].split(";") if a), members, lon, lat, how))
     return Gazetteer(
         tuple(cities), {k: tuple(v) for k, v in names.items()}, {k: tuple(v) for k, v in alternates.items()},
-        tuple(regions), tuple(areas), _borders(shapes),
+        tuple(regions), tuple(areas), _borders(shapes), _words(names.keys() | alternates.keys()),
     )  # fmt: skip
+
+
+def _words(keys) -> frozenset[str]:
+    """The names that are also (lower-case) English words, and the curated atlas's place names
+    that are: the finder asks only about these (the full word list takes a while to load)."""
+    from english_words import get_english_words_set
+
+    english = {w for w in get_english_words_set(["web2"], lower=False) if w.islower()}
+    text = files("tipmap.geodata").joinpath("places.csv").read_text(encoding="utf-8")
+    atlas = {fold(r["name"]) for r in csv.DictReader(io.StringIO(text))}
+    return frozenset((set(keys) | atlas) & english)
 
 
 def _country_shapes() -> dict:

@@ -207,7 +207,7 @@ class PlaceFinder:
             if fold(name) not in self.index:
                 self._add(name, place)
         self.gazetteer = _towns()
-        self.words = _english_words()
+        self.words = self.gazetteer.data.words | _atlas_words(atlas, self.gazetteer.data.words)
 
     def find(self, sentence: str, *, countries: frozenset[str] = frozenset()) -> list[Mention]:
         """Every place named in ``sentence``; ``countries`` (named elsewhere in the report)
@@ -490,6 +490,18 @@ def _largest_cities() -> dict[str, Place]:
 def _countries() -> tuple[tuple[str, str, str], ...]:
     text = files("tipmap.geodata").joinpath("countries.csv").read_text(encoding="utf-8")
     return tuple((r["code"], r["name"], r["capital"]) for r in csv.DictReader(io.StringIO(text)))
+
+
+def _atlas_words(atlas: Any, known: frozenset[str]) -> frozenset[str]:
+    """English words among another atlas's place names (the cached index knows the curated atlas's)."""
+    names = {fold(n) for n in atlas.places["name"]} - known
+    return frozenset(names & _english_words()) if names - _curated_names() else frozenset()
+
+
+@cache
+def _curated_names() -> frozenset[str]:
+    text = files("tipmap.geodata").joinpath("places.csv").read_text(encoding="utf-8")
+    return frozenset(fold(r["name"]) for r in csv.DictReader(io.StringIO(text)))
 
 
 @cache
