@@ -15,8 +15,6 @@ def write_drafts_directory(result, output: str | Path, *, force: bool = False, o
     """Write ``tipmap extract``'s result as a drafts directory in one step (a temporary
     directory renamed into place): the draft tables in the atlas's CSV format, review.md, and
     drafts.html (the drafts beside the atlas) when there are drafts."""
-    from tipmap.maps.interactive import map_of
-    from tipmap.maps.page import page_html
     from tipmap.routes.drafts import table_csv
     from tipmap.routes.output import write_directory_atomically
 
@@ -24,8 +22,11 @@ def write_drafts_directory(result, output: str | Path, *, force: bool = False, o
         for name, records in result.tables.items():
             (tmp / name).write_text(table_csv(name, records), encoding="utf-8")
         (tmp / "review.md").write_text(review_sheet(result.extraction), encoding="utf-8")
-        if result.context is not None:
-            fmap = map_of(result.context, title="Drafts to review")
+        if result.context is not None:  # folium only when there is a map to draw (not with --no-map)
+            from tipmap.maps.interactive import map_of
+            from tipmap.maps.page import page_html
+
+            fmap = map_of(result.context, title="Drafts to review", offline=offline)
             (tmp / "drafts.html").write_text(page_html(fmap, offline=offline), encoding="utf-8")
 
     return write_directory_atomically(output, fill, force=force)

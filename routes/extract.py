@@ -100,7 +100,8 @@ _ROLE_WORDS = {
 }  # fmt: skip
 #: The role word before a place, with up to three lower-case words between ("from the area around").
 _ROLE = re.compile(
-    r"\b(from|out of|to|into|towards?|through|via|across|in|within|transiting|at|on|throughout)\s+(?:[a-z'’-]+\s+){0,3}$"
+    r"\b(from|out of|to|into|towards?|through|via|across|in|within|transiting|at|on|throughout)\s+(?:[a-z'’-]+\s+){0,3}"
+    r"(?:[–—:]\s*)?$"
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 _LOCATOR = re.compile(r"^\s*(?:,|in|of)\s*$")
