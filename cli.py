@@ -543,7 +543,10 @@ def list_(layer: str, fmt: str, **kwargs: Any) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
-def validate(path: str) -> None:
+@click.option(
+    "--provenance", is_flag=True, help="Also check every claim (years, volumes, places, types, direction) against its quotes."
+)
+def validate(path: str, provenance: bool = False) -> None:
     """Check an atlas directory (the CSV files of the atlas format).
 
     Every problem is printed on its own line naming file, row and field; the exit
@@ -552,6 +555,7 @@ def validate(path: str) -> None:
     \b
     Example:
       tipmap validate my-atlas/
+      tipmap validate --provenance my-atlas/
     """
     from tipmap.routes.atlas import load_atlas
     from tipmap.routes.errors import AtlasDataError
@@ -562,11 +566,21 @@ def validate(path: str) -> None:
         for problem in err.problems:
             click.echo(f"{path}/{problem}", err=True)
         raise click.ClickException(f"{path}: {len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}") from None
+    if provenance:
+        from tipmap.routes.provenance import check_provenance
+
+        unsupported = check_provenance(path)
+        for problem in unsupported:
+            click.echo(f"{path}/{problem}", err=True)
+        if unsupported:
+            n = len(unsupported)
+            raise click.ClickException(f"{path}: {n} unsupported claim{'s' if n != 1 else ''}")
     drafts = sum(int((frame.get("status") == "draft").sum()) for frame in (atlas.corridors, atlas.hotspots) if "status" in frame)
     click.echo(
         f"{path}: valid ({len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
         f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources"
         + (f"; {drafts} drafts to review)" if drafts else ")")
+        + ("; every claim is in its quotes" if provenance else "")
     )
 
 
@@ -636,11 +650,14 @@ def review(drafts: str, accept: tuple[str, ...], reject: tuple[str, ...], atlas_
     result = review_drafts(drafts, accept=accept, reject=reject, atlas=atlas_dir)
     for old, new in result.accepted.items():
         click.echo(f"accepted {old} -> {result.atlas}/{new}", err=True)
-    click.echo(
-        f"{result.atlas}: {len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}",  # noqa: E501
-        err=True,
-    )
-    # TODO(issue 17): run the provenance check (routes/provenance.py, issue 10) here once it is on main.
+    counts = f"{len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}"
+    click.echo(f"{result.atlas}: {counts}", err=True)
+    for problem in result.problems:  # the provenance check on the accepted records
+        click.echo(f"{result.atlas}/{problem}", err=True)
+    if result.problems:
+        n = len(result.problems)
+        claims = f"{n} unsupported claim{'s' if n != 1 else ''}"
+        raise click.ClickException(f"{result.atlas}: written, but {claims} to fix (provenance)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,8 @@ def add_hexagons(fmap: folium.Map, binning, *, name: str, breaks: tuple[float, .
 
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
     if not len(binning.cells):
-        _add_key(fmap, f'<div style="{legend._BOX}top:60px;left:60px"><b>{text(name)}</b><br>{"<br>".join(map(text, notes))}</div>')
+        lines = "<br>".join(map(text, notes))
+        _add_key(fmap, f'<div style="{legend._BOX}top:60px;left:60px"><b>{text(name)}</b><br>{lines}</div>')
         return
     values = binning.cells["count"].to_numpy()
     breaks = list(breaks)

@@ -12,6 +12,7 @@ from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
 from tipmap.maps.outreach_files import rows, summary
 from tipmap.maps.page import TILES, page_html
+from tipmap.maps.plaintext import plain_figure
 from tipmap.routes import cartography as carto
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.jobs import OutreachResult
@@ -191,7 +192,7 @@ def write_outreach(result: OutreachResult, directory: str, *, force: bool = Fals
         ("outreach.md", lambda p: p.write_text(to_markdown(plan, stamp), encoding="utf-8")),
         (
             "outreach.pdf",
-            lambda p: outreach_figure(plan, title=title, audience=audience).savefig(
+            lambda p: plain_figure(outreach_figure(plan, title=title, audience=audience)).savefig(
                 p, format="pdf", metadata={"Title": title, "Creator": "tipmap", "Subject": stamp}
             ),
         ),

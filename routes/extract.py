@@ -19,7 +19,7 @@ from tipmap.routes.reports import Report, Sentence
 EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
     (
         r"forced marriages?|forced into marriage|early and forced marriage|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"  # noqa: E501
-        r"|buy (?:a|one) wife",
+        r"|buy (?:a|one) wife|concubines?",
         "forced_marriage",
     ),
     (
@@ -28,7 +28,7 @@ EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
         "forced_labour",
     ),
     (
-        r"sexual(?:ly)? exploit\w*|sex traffick\w*|forced prostitution|prostitution|brothels?|sex slaves?|sex work"
+        r"sexual(?:ly)? exploit\w*|sex traffick\w*|forced prostitution|prostitution|prostitutes?|brothels?|sex slaves?|sex work"
         r"|cybersex|sexual slavery",
         "sexual_exploitation",
     ),

@@ -5,7 +5,9 @@ Accepted corridors and hotspots lose the ``d-`` prefix of their draft id (a clas
 atlas already has gets ``-2``, ``-3``...), become ``status`` curated (their score and reason are
 kept as the record of why they were proposed), and bring the places they use and the source
 records of their quotes. Accepted and rejected drafts leave the drafts directory. Both
-directories are written whole, each in one step; the atlas is then validated by loading it.
+directories are written whole, each in one step; the atlas is validated by loading it before
+it replaces the old one, and the provenance check (``routes.provenance``) is run on the
+accepted records, whose problems are returned for the reviewer to fix.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Review:
     accepted: dict[str, str] = field(default_factory=dict)  # draft id -> atlas id
     rejected: list[str] = field(default_factory=list)
     left: int = 0  # drafts still to review
+    problems: list = field(default_factory=list)  # provenance problems of the accepted records
 
 
 def _read(directory: Path, layer: str) -> list[dict[str, str]]:
@@ -79,6 +82,7 @@ def review_drafts(drafts: str | Path, *, accept: tuple[str, ...] = (), reject: t
     if unknown:
         raise UnknownDraft(f"{', '.join(unknown)}: no such draft in {drafts} (ids are in review.md)")
     atlas_rows = {layer: _read(target, layer) for layer in LAYER_FILES}
+    before = {layer: len(atlas_rows[layer]) for layer in LAYERS}
     result = Review(target, rejected=list(reject))
     used = {r["id"] for rows in atlas_rows.values() for r in rows}
     places = {r["id"]: r for r in draft_rows["places"]}
@@ -118,6 +122,7 @@ def review_drafts(drafts: str | Path, *, accept: tuple[str, ...] = (), reject: t
         from tipmap.routes.atlas import load_atlas
 
         load_atlas(tmp)  # the atlas check: an invalid result raises and the old atlas stays as it was
+        result.problems = _provenance(tmp, before)
 
     def fill_drafts(tmp: Path) -> None:
         for item in drafts.iterdir():
@@ -129,6 +134,15 @@ def review_drafts(drafts: str | Path, *, accept: tuple[str, ...] = (), reject: t
     write_directory_atomically(target, fill_atlas, force=True)
     write_directory_atomically(drafts, fill_drafts, force=True)
     return result
+
+
+def _provenance(directory: Path, before: dict[str, int]) -> list:
+    """The provenance check (``routes.provenance``) on the records this review added: each of
+    their claims (places, years, exploitation, direction) must be in their quotes."""
+    from tipmap.routes.provenance import check_provenance
+
+    files = {LAYER_FILES[layer][0]: before[layer] for layer in LAYERS}
+    return [p for p in check_provenance(directory) if p.file in files and p.row is not None and p.row > files[p.file] + 1]
 
 
 def _new_id(draft_id: str, used: set[str]) -> str:

@@ -72,3 +72,16 @@ def test_an_unknown_draft_id_is_a_usage_error_and_nothing_is_written(drafts, tmp
     assert "d-nowhere: no such draft" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "atlas").exists()
     assert {p.name: p.read_bytes() for p in drafts.iterdir()} == before
+
+
+def test_the_provenance_check_runs_on_accepted_drafts(drafts, tmp_path):
+    sources = drafts / "sources.csv"
+    text = sources.read_text(encoding="utf-8")
+    assert "Lao men are victims" in text
+    sources.write_text(text.replace("Lao men are victims of forced labor in Thailand's fishing industry.", "Men are exploited."), encoding="utf-8")
+    assert "Men are exploited." in sources.read_text(encoding="utf-8")
+    atlas_dir = tmp_path / "atlas"
+    result = CliRunner().invoke(main, ["review", str(drafts), "--accept", "d-la-th", "--atlas", str(atlas_dir)])
+    assert result.exit_code == 1
+    assert "corridors.csv, row 2" in result.stderr and "unsupported claim" in result.stderr
+    assert len(load_atlas(atlas_dir).corridors) == 1  # written: the reviewer fixes the claim in the atlas
