@@ -93,7 +93,6 @@ COUNTRY_ALIASES = {
     "timor leste": "TL",
     "swaziland": "SZ",
     "lao people's democratic republic": "LA",
-    "korea": "KR",
     "north korea": "KP",
     "south korea": "KR",
     "republic of moldova": "MD",
@@ -158,8 +157,7 @@ DEMONYMS.update(
 DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" ", "-"),)})  # fmt: skip
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
 REGION_DEMONYMS = {
-    "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "uyghur": "xinjiang", "uyghurs": "xinjiang",
-    "uighur": "xinjiang", "uighurs": "xinjiang", "transnistrian": "transnistria",
+    "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
 }  # fmt: skip
 
 
