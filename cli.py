@@ -637,9 +637,12 @@ def validate(path: str, provenance: bool = False) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR", help="Directory for the drafts.")
 @click.option("--title", default=None, help="Title of the report(s) (default: the first line of each).")
 @click.option("--encoding", default=None, help="Text encoding of the reports when not UTF-8 (e.g. cp1252, gb18030).")
+@click.option("--map/--no-map", "draw_map", default=True, help="Write drafts.html, the map of the drafts (default: yes).")
+@click.option("--offline", is_flag=True, help="Draw drafts.html without web tiles (an offline basemap).")
 @options("atlas", "force")
 def extract(
-    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool
+    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool,
+    draw_map: bool = True, offline: bool = False,
 ) -> None:
     """Propose draft corridors and hotspots from report text, each with its quote.
 
@@ -659,8 +662,8 @@ def extract(
     from tipmap.routes.output import check_directory
 
     out = check_directory(output, force=force)  # before the work, not only after it
-    job = extract_job(list(reports), data_dir=data_dir, encoding=encoding, title=title, label=out.name)
-    write_drafts_directory(job, out, force=force)
+    job = extract_job(list(reports), data_dir=data_dir, encoding=encoding, title=title, label=out.name, draw_map=draw_map)
+    write_drafts_directory(job, out, force=force, offline=offline)
     result = job.extraction
     corridors = sum(d.layer == "corridors" for d in result.drafts)
     for report, readings in result.reports:
@@ -669,6 +672,40 @@ def extract(
         f"{out}: {corridors} draft corridors, {len(result.drafts) - corridors} draft hotspots; review {out / 'review.md'}",
         err=True,
     )
+
+
+
+@main.command()
+@click.argument("drafts", type=click.Path(exists=True, file_okay=False))
+@click.option("--accept", multiple=True, metavar="ID", help="A draft id to accept (repeat; ids are in review.md).")
+@click.option("--reject", multiple=True, metavar="ID", help="A draft id to reject (repeat).")
+@click.option("--atlas", "atlas_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="The atlas directory accepted drafts go into (created when absent).")  # fmt: skip
+def review(drafts: str, accept: tuple[str, ...], reject: tuple[str, ...], atlas_dir: str) -> None:
+    """Accept or reject drafts from tipmap extract; accepted ones move into an atlas directory.
+
+    Accepted drafts get new ids (without the d- prefix) and bring their places, sources and
+    quotes; the atlas is checked before it is written. Accepted and rejected drafts leave
+    the drafts directory.
+
+    \b
+    Example:
+      tipmap review drafts/ --accept d-la-th --reject d-cn-mo-casino --atlas my-atlas/
+      tipmap render --atlas my-atlas/ -o my-atlas.html
+    """
+    from tipmap.routes.review import review_drafts
+
+    result = review_drafts(drafts, accept=accept, reject=reject, atlas=atlas_dir)
+    for old, new in result.accepted.items():
+        click.echo(f"accepted {old} -> {result.atlas}/{new}", err=True)
+    counts = f"{len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}"
+    click.echo(f"{result.atlas}: {counts}", err=True)
+    for problem in result.problems:  # the provenance check on the accepted records
+        click.echo(f"{result.atlas}/{problem}", err=True)
+    if result.problems:
+        n = len(result.problems)
+        claims = f"{n} unsupported claim{'s' if n != 1 else ''}"
+        raise click.ClickException(f"{result.atlas}: written, but {claims} to fix (provenance)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -316,14 +316,16 @@ def extract_job(
     encoding: str | None = None,
     title: str | None = None,
     label: str = "drafts",
+    draw_map: bool = True,
 ) -> ExtractResult:
-    """Propose drafts from ``reports`` and prepare the drafts map (drafts beside the atlas)."""
+    """Propose drafts from ``reports`` and prepare the drafts map (drafts beside the atlas;
+    not with ``draw_map=False``, which skips the atlas job)."""
     from tipmap.routes.drafts import extract_reports, table_csv, tables
     from tipmap.routes.tables import MemoryDirectory
 
     extraction = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)
     rows = tables(extraction)
-    if not extraction.drafts:
+    if not extraction.drafts or not draw_map:
         return ExtractResult(extraction, rows, None, None)
     audience = Selection().audience
     memory = MemoryDirectory({name: table_csv(name, records).encode() for name, records in rows.items()})
