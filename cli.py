@@ -180,10 +180,25 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
     "count_base": click.option(
         "--count-base", type=int, default=5, show_default=True, help="Public outputs round counts down to a multiple of this."
     ),
+    "flow_from": click.option(
+        "--from", "flow_from", metavar="COLUMN", help="Case tables in --data: the origin column (country or region)."
+    ),
+    "flow_to": click.option(
+        "--to", "flow_to", metavar="COLUMN", help="Case tables in --data: the destination column (country or region)."
+    ),
+    "flow_count": click.option("--count", "flow_count", metavar="COLUMN", help="Case tables: cases per row (pre-aggregated)."),
+    "flow_year": click.option("--year", "flow_year", metavar="COLUMN", help="Case tables: the year column (--since/--until)."),
+    "flow_type": click.option("--type", "flow_type", metavar="COLUMN", help="Case tables: the exploitation type column."),
+    "no_atlas": click.option("--no-atlas", is_flag=True, help="Draw --data alone, without the atlas's records."),
+    "flow_table": click.option(
+        "--table", "flow_table", metavar="FILE", help="Also write the case flows as CSV (every case accounted for)."
+    ),
     "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
     "title": click.option("--title", default=None, help="Title shown on the output."),
 }
 FILTERS = ("corridor", "country", "exploitation", "since", "until", "bbox")
+#: How case tables in --data are read, for the commands that draw or write flows.
+FLOWS = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type", "no_atlas", "flow_table")
 #: What every command that draws or writes records takes.
 RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity", "min_count", "count_base")
 
@@ -214,9 +229,16 @@ def _selection(kwargs: dict[str, Any]) -> Any:
 
 
 def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
-    """Run the atlas job with the shared record options in ``kwargs``."""
+    """Run the atlas job with the shared record options (and the case-table columns) in ``kwargs``."""
+    from tipmap.routes.flows import FlowColumns
     from tipmap.routes.jobs import atlas_job
 
+    if "flow_from" in kwargs:
+        names = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type")
+        extra["flow_columns"] = FlowColumns(*(kwargs.pop(n) for n in names))
+        if (extra["flow_columns"].origin is None) != (extra["flow_columns"].destination is None):
+            raise click.UsageError("--from and --to go together")
+        extra["no_atlas"] = kwargs.pop("no_atlas")
     return atlas_job(
         _selection(kwargs),
         data_dir=kwargs.pop("data_dir"),
@@ -248,6 +270,25 @@ def _framed(result: Any, extent: tuple[float, ...] | None) -> Any:
     return result
 
 
+def _flows_table(kwargs: dict[str, Any], force: bool) -> str | None:
+    """--table FILE, checked before the work."""
+    table = kwargs.pop("flow_table", None)
+    if table:
+        from tipmap.routes.output import check_writable
+
+        check_writable(table, force=force)
+    return table
+
+
+def _write_flows_table(result: Any, table: str | None, force: bool) -> None:
+    if table:
+        from tipmap.maps.imported import write_flows_table
+        from tipmap.routes.output import write_atomically
+
+        flows = [layer.data for layer in result.layers if layer.kind == "flows"]
+        write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
+
+
 def _report(result: Any) -> None:
     """What was read, left out and withheld, on stderr."""
     for report in result.reports:
@@ -272,7 +313,7 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
-@options(*RECORDS, "extent", "force")
+@options(*RECORDS, *FLOWS, "extent", "force")
 def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
 
@@ -283,13 +324,16 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
       tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
       tipmap render -o field.html --offline --country MN
       tipmap render -o cases.html --data ctdc.csv
+      tipmap render -o flows.html --data t.csv --from Origin --to Destination --no-atlas --table flows.csv
     """
     from tipmap.maps.interactive import write_html
     from tipmap.maps.writers import output_format
 
     output_format("render", output, force=force)
+    table = _flows_table(kwargs, force)
     result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
     write_html(result, output, title=title, offline=offline, force=force)
+    _write_flows_table(result, table, force)
     atlas = result.atlas
     click.echo(
         f"{output}: {len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
@@ -321,7 +365,7 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
     show_default=True,
     help="Label language: English, local script, or both (scripts matplotlib cannot shape fall back to English).",
 )
-@options(*RECORDS, "extent", "force")
+@options(*RECORDS, *FLOWS, "extent", "force")
 def plot(
     output: str, size: str, dpi: int, title: str, subtitle: str | None, labels: bool, label_lang: str, force: bool, **kwargs: Any
 ) -> None:
@@ -338,7 +382,9 @@ def plot(
 
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
+    table = _flows_table(kwargs, force)
     result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
+    _write_flows_table(result, table, force)
     report = write_static(
         result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
     )
@@ -424,7 +470,7 @@ def outreach(
     "routes), csv (lat/lon for points, WKT for lines), odk (site list: .csv or .geojson).",
 )
 @click.option("-o", "--output", required=True, metavar="FILE", help="File to write, or - for GeoJSON on stdout.")
-@options(*RECORDS, "force")
+@options(*RECORDS, *FLOWS, "force")
 def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     """Export the atlas for phones, GPS units, QGIS/QField and ODK/KoboToolbox.
 
@@ -438,7 +484,9 @@ def export(fmt: str, output: str, force: bool, **kwargs: Any) -> None:
     from tipmap.maps.fieldfiles import check_export, export_atlas
 
     check_export(fmt, output, force=force)
+    table = _flows_table(kwargs, force)
     result = _atlas_result(kwargs)
+    _write_flows_table(result, table, force)
     counts = export_atlas(result, fmt, output, force=force)
     summary = ", ".join(f"{n} {layer}" for layer, n in counts.items())
     click.echo(f"{'stdout' if output == '-' else output}: {summary}", err=True)
@@ -615,9 +663,12 @@ def validate(path: str, provenance: bool = False) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR", help="Directory for the drafts.")
 @click.option("--title", default=None, help="Title of the report(s) (default: the first line of each).")
 @click.option("--encoding", default=None, help="Text encoding of the reports when not UTF-8 (e.g. cp1252, gb18030).")
+@click.option("--map/--no-map", "draw_map", default=True, help="Write drafts.html, the map of the drafts (default: yes).")
+@click.option("--offline", is_flag=True, help="Draw drafts.html without web tiles (an offline basemap).")
 @options("atlas", "force")
 def extract(
-    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool
+    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool,
+    draw_map: bool = True, offline: bool = False,
 ) -> None:
     """Propose draft corridors and hotspots from report text, each with its quote.
 
@@ -637,8 +688,8 @@ def extract(
     from tipmap.routes.output import check_directory
 
     out = check_directory(output, force=force)  # before the work, not only after it
-    job = extract_job(list(reports), data_dir=data_dir, encoding=encoding, title=title, label=out.name)
-    write_drafts_directory(job, out, force=force)
+    job = extract_job(list(reports), data_dir=data_dir, encoding=encoding, title=title, label=out.name, draw_map=draw_map)
+    write_drafts_directory(job, out, force=force, offline=offline)
     result = job.extraction
     corridors = sum(d.layer == "corridors" for d in result.drafts)
     for report, readings in result.reports:
@@ -647,6 +698,40 @@ def extract(
         f"{out}: {corridors} draft corridors, {len(result.drafts) - corridors} draft hotspots; review {out / 'review.md'}",
         err=True,
     )
+
+
+
+@main.command()
+@click.argument("drafts", type=click.Path(exists=True, file_okay=False))
+@click.option("--accept", multiple=True, metavar="ID", help="A draft id to accept (repeat; ids are in review.md).")
+@click.option("--reject", multiple=True, metavar="ID", help="A draft id to reject (repeat).")
+@click.option("--atlas", "atlas_dir", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="The atlas directory accepted drafts go into (created when absent).")  # fmt: skip
+def review(drafts: str, accept: tuple[str, ...], reject: tuple[str, ...], atlas_dir: str) -> None:
+    """Accept or reject drafts from tipmap extract; accepted ones move into an atlas directory.
+
+    Accepted drafts get new ids (without the d- prefix) and bring their places, sources and
+    quotes; the atlas is checked before it is written. Accepted and rejected drafts leave
+    the drafts directory.
+
+    \b
+    Example:
+      tipmap review drafts/ --accept d-la-th --reject d-cn-mo-casino --atlas my-atlas/
+      tipmap render --atlas my-atlas/ -o my-atlas.html
+    """
+    from tipmap.routes.review import review_drafts
+
+    result = review_drafts(drafts, accept=accept, reject=reject, atlas=atlas_dir)
+    for old, new in result.accepted.items():
+        click.echo(f"accepted {old} -> {result.atlas}/{new}", err=True)
+    counts = f"{len(result.accepted)} accepted, {len(result.rejected)} rejected, {result.left} drafts left in {drafts}"
+    click.echo(f"{result.atlas}: {counts}", err=True)
+    for problem in result.problems:  # the provenance check on the accepted records
+        click.echo(f"{result.atlas}/{problem}", err=True)
+    if result.problems:
+        n = len(result.problems)
+        claims = f"{n} unsupported claim{'s' if n != 1 else ''}"
+        raise click.ClickException(f"{result.atlas}: written, but {claims} to fix (provenance)")
 
 
 if __name__ == "__main__":  # pragma: no cover

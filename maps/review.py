@@ -11,12 +11,10 @@ from tipmap.routes.extract import Draft
 from tipmap.routes.tables import country_names
 
 
-def write_drafts_directory(result, output: str | Path, *, force: bool = False) -> Path:
+def write_drafts_directory(result, output: str | Path, *, force: bool = False, offline: bool = False) -> Path:
     """Write ``tipmap extract``'s result as a drafts directory in one step (a temporary
     directory renamed into place): the draft tables in the atlas's CSV format, review.md, and
     drafts.html (the drafts beside the atlas) when there are drafts."""
-    from tipmap.maps.interactive import map_of
-    from tipmap.maps.page import page_html
     from tipmap.routes.drafts import table_csv
     from tipmap.routes.output import write_directory_atomically
 
@@ -24,9 +22,12 @@ def write_drafts_directory(result, output: str | Path, *, force: bool = False) -
         for name, records in result.tables.items():
             (tmp / name).write_text(table_csv(name, records), encoding="utf-8")
         (tmp / "review.md").write_text(review_sheet(result.extraction), encoding="utf-8")
-        if result.context is not None:
-            fmap = map_of(result.context, title="Drafts to review")
-            (tmp / "drafts.html").write_text(page_html(fmap, offline=False), encoding="utf-8")
+        if result.context is not None:  # folium only when there is a map to draw (not with --no-map)
+            from tipmap.maps.interactive import map_of
+            from tipmap.maps.page import page_html
+
+            fmap = map_of(result.context, title="Drafts to review", offline=offline)
+            (tmp / "drafts.html").write_text(page_html(fmap, offline=offline), encoding="utf-8")
 
     return write_directory_atomically(output, fill, force=force)
 
@@ -34,8 +35,8 @@ def write_drafts_directory(result, output: str | Path, *, force: bool = False) -
 def review_sheet(result: Extraction) -> str:
     """Markdown: per report the title and counts, then every draft with its reason and quotes."""
     lines = ["# Drafts to review", ""]
-    lines += ["Proposed by `tipmap extract` from the reports below. Nothing here is checked: accept a draft by",
-              "copying its rows into the atlas (set `status` to `curated`), or reject it.", ""]  # fmt: skip
+    lines += ["Proposed by `tipmap extract` from the reports below. Nothing here is checked: accept or reject drafts by id with",
+              "`tipmap review drafts/ --accept ID --reject ID --atlas DIR`.", ""]  # fmt: skip
     for report, readings in result.reports:
         named = sum(1 for r in readings if r.mentions)
         lines.append(f"- **{markdown(report.title)}** (`{report.document}`): {len(readings)} sentences, {named} name a place")

@@ -83,6 +83,8 @@ def _place_id(place: Place) -> str:
         return f"{place.country.lower()}-{_slug(place.name)}-{place.gazetteer_id}"
     if place.key.startswith("region:"):
         return f"{place.country.lower()}-{_slug(place.name)}-region"
+    if place.key.startswith(("area:", "border:")):
+        return f"{place.kind}-{_slug(place.key.split(':', 1)[1])}"
     return place.key
 
 
@@ -145,16 +147,32 @@ def tables(result: Extraction) -> dict[str, list[dict[str, object]]]:
                 "kind": draft.kind,
                 "place": _place_id(place),
                 "intensity": 1,
-                "precision": "country" if place.kind == "country" else "region" if place.kind == "region" else "town",
-                "location_note": f"The report names {draft.site.lower()} but no site; shown at {place.name}.",
+                "precision": _precision(place),
+                "location_note": _location_note(draft, place),
             })  # fmt: skip
     return {"sources.csv": sources, "places.csv": list(places.values()), "corridors.csv": corridors, "hotspots.csv": hotspots}
 
 
+def _precision(place: Place) -> str:
+    """How exactly a hotspot's place locates it: a country-level hotspot is marked as such."""
+    return {"country": "country", "region": "region", "area": "region", "border": "region"}.get(place.kind, "town")
+
+
+def _location_note(draft: Draft, place: Place) -> str:
+    if draft.site == "domestic trafficking":
+        return f"The report names trafficking within {place.name} but no site; shown at {place.origin}, not located there."
+    if place.kind in ("country", "area", "border"):
+        return (
+            f"The report names {draft.site.lower()} in {place.name} but no site or town: {_precision(place)}-level, not located."
+        )
+    return f"The report names {draft.site.lower()} but no site; shown at {place.name}."
+
+
 def _place_record(place: Place) -> dict[str, object]:
     record = {"id": _place_id(place), "name": place.name, "name_local": place.name_local, "country": place.country}
-    record.update(kind=place.kind, lon=f"{place.lon:.4f}", lat=f"{place.lat:.4f}", gazetteer_id=place.gazetteer_id or "")
-    if place.key.startswith(("gn:", "iso:", "region:")):
+    kind = "region" if place.kind in ("area", "border") else place.kind  # an area or a border is drawn as a region
+    record.update(kind=kind, lon=f"{place.lon:.4f}", lat=f"{place.lat:.4f}", gazetteer_id=place.gazetteer_id or "")
+    if place.key.startswith(("gn:", "iso:", "region:", "area:", "border:")):
         record.update(note=f"From {place.origin}.", status="draft", score="1.00" if place.kind != "city" else "0.80")
         record["reason"] = f"named in the report; {place.origin}"
     else:
@@ -163,7 +181,7 @@ def _place_record(place: Place) -> dict[str, object]:
 
 
 def _routing(places: tuple[Place, ...]) -> str:
-    coarse = [p.name for p in places if p.kind in ("country", "region")]
+    coarse = [p.name for p in places if p.kind in ("country", "region", "area", "border")]
     if not coarse:
         return "The places are named in the sentence."
     return f"{', '.join(coarse)}: named at country or region level only; drawn at the capital."

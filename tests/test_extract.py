@@ -29,6 +29,8 @@ def finder():
 
 
 def place_key(place) -> str:
+    if place.kind in ("area", "border"):  # areas of several countries ("the Middle East") are places since issue 17
+        return place.name
     if place.kind == "country":
         return place.country
     name = re.sub(r"\s*\(.*\)$", "", place.name)
@@ -46,7 +48,7 @@ def run_gold(finder):
     places, corridor_sets = [], []
     for item in labelled:
         mentions = tuple(finder.find(item["text"]))
-        places.append({place_key(m.place) for m in mentions})
+        places.append({place_key(m.place) for m in mentions if m.place.kind != "area"})  # the seed labels leave areas out
         drafts = corridors(Sentence(item["text"], 1), mentions, exploitation_terms(item["text"]), years(item["text"]))
         corridor_sets.append({f"{place_key(d.places[0])}>{place_key(d.places[-1])}" for d in drafts})
     return labelled, places, corridor_sets
@@ -74,7 +76,7 @@ def test_places_and_corridors_reach_their_floors_on_the_labelled_set(finder):
         ("She was taken from Lào Cai to Hekou.", {"Lao Cai/VN", "Hekou/CN"}),  # accents folded
         ("妇女被卖到瑞丽。", {"Ruili/CN"}),  # local script
         ("Vietnamese and Burmese brides were sold.", {"VN", "MM"}),  # demonyms
-        ("Monitoring has improved in Asia and the Middle East.", set()),  # not places
+        ("Monitoring has improved in Asia and the Middle East.", {"Middle East"}),  # an area, not a town; "Asia" is too vague
     ],
 )
 def test_place_names_and_the_common_word_rule(finder, sentence, expected):
@@ -317,3 +319,166 @@ def test_the_drafts_map_opens_in_a_browser_and_shows_the_drafts(drafts, tmp_path
             assert "DRAFT, not reviewed" in page.locator(".leaflet-popup-content").inner_text()
             assert requested == [] if offline else all(browser_mod._tile(u) for u in requested)
         browser.close()
+
+
+# Issue 17: real report language, measured on hand-written sentences (tests/data/extract_*.toml).
+REPORT_PRECISION, REPORT_RECALL = 0.9, 0.7
+
+
+@pytest.fixture(scope="module")
+def halves(finder):
+    from extract_scoring import HALVES, describe, run
+
+    dev = run(HALVES["dev"], finder)
+    held = run(HALVES["heldout"], finder)
+    print("\n" + describe("development", dev) + "\n" + describe("held-out", held))
+    return dev, held
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        "corridors",
+        pytest.param(
+            "hotspots",
+            marks=pytest.mark.xfail(strict=True, reason="held-out hotspot precision is 0.84 (recall 0.80): below the 0.9 bar"),
+        ),
+    ],
+)
+def test_report_sentences_reach_the_bar_on_the_held_out_half(halves, layer):
+    _, held = halves
+    precision, recall, *_ = held[layer]
+    assert precision >= REPORT_PRECISION, (layer, held[layer])
+    assert recall >= REPORT_RECALL, (layer, held[layer])
+
+
+def _drafts(finder, text):
+    from tipmap.routes.extract import read_sentences
+    from tipmap.routes.reports import Report
+
+    report = Report("r.txt", "r", (Sentence(text, 1, "r.txt"),), text)
+    (reading,) = read_sentences(report, finder)
+    return reading.drafts
+
+
+def _routes(finder, text):
+    return {f"{place_key(d.places[0])}>{place_key(d.places[-1])}" for d in _drafts(finder, text) if d.layer == "corridors"}
+
+
+def _sites(finder, text):
+    return {(place_key(d.places[0]), d.kind) for d in _drafts(finder, text) if d.layer == "hotspots"}
+
+
+@pytest.mark.parametrize(
+    ("text", "routes", "exploitation"),
+    [
+        # 1. "labor", the spelling of every US report
+        ("Bolivian workers are held in bonded labor in Argentina.", {"BO>AR"}, "forced_labour"),
+        # 2. exploitation told in place, no movement verb, a list of destinations
+        (
+            "Traffickers exploit Mongolian men in forced labor in China, India, Russia, and Turkey.",
+            {"MN>CN", "MN>IN", "MN>RU", "MN>TR"},
+            "forced_labour",
+        ),
+        ("Lao men are victims of forced labor in Thailand's fishing industry.", {"LA>TH"}, "forced_labour"),
+        ("Moldovan victims are subjected to sex trafficking in Russia.", {"MD>RU"}, "sexual_exploitation"),
+        # 3. plural demonyms
+        ("North Koreans trafficked into the PRC are forced into marriage.", {"KP>CN"}, "forced_marriage"),
+        ("Male Cambodians are subjected to forced labor in Malaysia.", {"KH>MY"}, "forced_labour"),
+        # 4. a country before a town of its name: Congo is not Congo, Brazil
+        ("Women from Congo were trafficked to Angola.", {"CG>AO"}, "other"),
+        # 5. areas, not towns: "Central and South America" is not Central, Louisiana
+        (
+            "Dominican women are exploited in sex trafficking in Central and South America.",
+            {"DO>Central America", "DO>South America"},
+            "sexual_exploitation",
+        ),
+        # 6. "including" and "as well as" lists
+        (
+            "Traffickers take Vietnamese men to Europe, including the United Kingdom, as well as Japan.",
+            {"VN>Europe", "VN>GB", "VN>JP"},
+            "other",
+        ),
+        # 7. a trap: tourists and a government are not victims
+        ("Child sex tourists from the United States travel to Cambodia to exploit children.", set(), None),
+    ],
+)
+def test_report_language_gives_the_corridors_an_analyst_would_draw(finder, text, routes, exploitation):
+    drafts = [d for d in _drafts(finder, text) if d.layer == "corridors"]
+    assert _routes(finder, text) == routes
+    if exploitation:
+        assert all(exploitation in d.exploitation for d in drafts)
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        # 8. the Golden Triangle is an area of three countries, not Golden Triangle, Washington DC
+        ("Casinos in the Golden Triangle are linked to sex trafficking.", ("Golden Triangle", "casino")),
+        # 9. GeoNames alternate names and first-level divisions
+        ("Thai victims were trafficked to scam compounds in Tachileik.", ("Tachilek/MM", "scam_compound")),
+        ("Casinos in Poipet employ trafficked workers.", ("Paoy Paet/KH", "casino")),
+        ("Traffickers exploit men in forced labor in rubber plantations in Kayin State.", ("Kayin State/MM", "labour_site")),
+        ("Scam compounds in Bokeo Province hold trafficked workers.", ("Bokeo/LA", "scam_compound")),
+        ("Children are forced to work on cocoa farms in Côte d'Ivoire.", ("CI", "labour_site")),
+        # 10. scam compounds and call centres, a border named by demonyms
+        ("Scam operations along the Thai-Burmese border hold thousands of trafficked workers.", ("MM-TH border", "scam_compound")),
+        ("Call centres in Manila employed trafficked workers from Vietnam.", ("Manila/PH", "scam_compound")),
+    ],
+)
+def test_sites_areas_divisions_and_borders_are_found(finder, text, site):
+    assert site in _sites(finder, text)
+
+
+def test_transnistria_and_north_hamgyong_are_known_divisions(finder):
+    assert _routes(finder, "Women from Transnistria are exploited in sex trafficking in Turkey.") == {"Transnistria/MD>TR"}
+    assert _routes(finder, "North Korean women from North Hamgyong province are trafficked into Jilin.") == {
+        "North Hamgyong/KP>Jilin/CN"
+    }
+
+
+def test_domestic_trafficking_is_a_hotspot_marked_country_level_not_a_zero_length_line(finder, tmp_path):
+    text = "Canadian women and girls are exploited in sex trafficking within Canada."
+    assert _routes(finder, text) == set()
+    assert _sites(finder, text) == {("CA", "entertainment_district")}
+    report = tmp_path / "r.txt"
+    report.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(tmp_path / "d"), "--no-map"])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO((tmp_path / "d" / "hotspots.csv").read_text(encoding="utf-8")))
+    assert row["precision"] == "country" and "not located" in row["location_note"]
+    assert (tmp_path / "d" / "corridors.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
+
+
+def test_reported_in_a_year_is_not_a_period():
+    assert years("The government reported in 2020 that it had identified 230 victims.") == (None, None)
+    assert years("Traffickers moved 30 women to Malaysia in 2020.") == (2020, 2020)
+
+
+@pytest.mark.parametrize(
+    ("text", "routes"),
+    [
+        ("Traffickers traffic Burmese women into Thailand.", {"MM>TH"}),
+        ("Ethiopian men transiting Yemen en route to Saudi Arabia are held for ransom.", {"ET>SA"}),
+        ("Police identified Nepali women in Kenya.", {"NP>KE"}),
+        ("Victims from three countries – Laos, Vietnam and Cambodia – were trafficked to Malaysia.", {"LA>MY", "VN>MY", "KH>MY"}),
+    ],
+)
+def test_the_other_verbs_and_dashed_lists(finder, text, routes):
+    assert _routes(finder, text) == routes
+
+
+def test_exploitation_within_two_countries_is_two_domestic_hotspots(finder):
+    text = "Women are exploited within Mexico and the United States in sex trafficking."
+    assert _routes(finder, text) == set()
+    assert {site for site, _ in _sites(finder, text)} == {"MX", "US"}
+
+
+def test_the_drafts_map_can_be_drawn_without_web_tiles(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("Women were trafficked from Lao Cai to Hekou.", encoding="utf-8")
+    for flag, tiles in (("--offline", False), (None, True)):
+        out = tmp_path / f"d{flag}"
+        result = CliRunner().invoke(main, ["extract", str(report), "-o", str(out), *([flag] if flag else [])])
+        assert result.exit_code == 0, result.output
+        assert ("arcgisonline" in (out / "drafts.html").read_text(encoding="utf-8")) is tiles
