@@ -23,7 +23,7 @@ def title_html(title: str) -> str:
 
 def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str:
     """A collapsible legend box (bottom right) with only the entries that appear on this map."""
-    parts = ["<b>Corridors</b> (colour: main exploitation type)"]
+    parts = ["<b>Corridors</b> (colour: main exploitation type)"] if len(atlas.corridors) else []
     used = {e for ex in atlas.corridors["exploitation"] for e in ex[:1]}
     for key, swatch in style.EXPLOITATION.items():
         if key in used:

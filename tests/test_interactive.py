@@ -122,3 +122,12 @@ def test_the_curated_atlas_renders_with_every_hotspot_kind_it_uses():
     for kind in ("Casino", "Mining site", "Factory", "Labour site", "Internal trafficking"):
         assert f'"Hotspots: {kind}"' in html
     assert html.count("L.polyline(") == len(atlas.corridors)
+
+
+def test_legend_has_no_corridor_heading_when_no_corridor_is_drawn(tiny_atlas):
+    from tipmap.maps.legend import legend_html
+    from tipmap.routes.select import Selection, select
+
+    nothing = select(tiny_atlas, Selection(until=1900))  # no corridor dates back to 1900
+    assert "<b>Corridors</b>" not in legend_html(nothing, hotspot_kinds=[], audience="public")
+    assert "<b>Corridors</b>" in legend_html(select(tiny_atlas), hotspot_kinds=[], audience="public")
