@@ -145,7 +145,9 @@ def _attributes(path: str):
 
 
 def _column(frame, names: tuple[str, ...], rows) -> list[Any]:
-    lower = {str(c).strip().lower(): c for c in frame.columns}
+    import re
+
+    lower = {re.sub(r"[\s\-]+", "_", str(c).strip().lower()): c for c in frame.columns}
     for name in names:
         if name in lower:
             values = frame[lower[name]].to_numpy()
