@@ -215,7 +215,7 @@ def outreach_job(
     atlas = _support_in_period(select(ungated, selection), selection)
     policy = data_policy(data_sensitivity, selection.audience)
     sites, reports = team_sites(data, policy=policy) if data else (None, [])
-    places = _bases(names, bases, atlas, near_country, policy)
+    places = _bases(names, bases, select(ungated, Selection(audience=selection.audience)), near_country, policy)
     common = dict(radius_km=radius_km, corridor_id=along, buffer_km=buffer_km, team=sites, with_atlas=with_atlas)
     plans = tuple(
         plan_outreach(atlas, base=b, others=places[:i] + places[i + 1 :], ungated=ungated, **common)
