@@ -225,6 +225,7 @@ def outreach_job(
         raise UsageProblem("no site of --data lies in the area: widen --radius or check the file's coordinates")
     stamp = manifest(atlas, selection)
     stamp["audience"] = selection.audience
+    stamp["withheld"] = {"scope": "the plan's area", "notes": [p.withheld for p in plans]}
     if data:
         stamp["data_files"] = [Path(p).name for p in data]
         stamp["data_sensitivity"] = data_sensitivity
