@@ -10,7 +10,6 @@ check what the PDF says against them.
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_pdf import PdfPages
@@ -22,8 +21,8 @@ from tipmap.routes.outreach import OutreachPlan, leg_text
 PAPERS = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MARGIN_IN = 0.5
 AREA_COLOUR, TOUR_COLOUR, TEAM_FILL = "#0072B2", "#555555", "#009E73"
-#: Table columns: header, share of the width, characters per line (wrap).
-COLUMNS = (("#", 0.05, 4), ("Site", 0.27, 30), ("Kind", 0.14, 15), ("From previous", 0.17, 18), ("Notes", 0.37, 42))
+#: Table columns: header and share of the width.
+COLUMNS = (("#", 0.05), ("Site", 0.27), ("Kind", 0.14), ("From previous", 0.17), ("Notes", 0.37))
 ROW_PT, TABLE_FONT = 11.5, 8.0
 SOURCE = "Basemap: Natural Earth (public domain); towns: GeoNames (CC BY 4.0); distances geodesic (WGS84); made with tipmap"
 
@@ -40,21 +39,43 @@ class Layout:
     table_top: float
 
 
-def _wrap(value: str, width: int) -> list[str]:
-    return textwrap.wrap(value, width=width, break_long_words=True, break_on_hyphens=True) or [""]
+def text_width_pt(value: str, size: float, *, bold: bool = False) -> float:
+    """The width in points of ``value`` set in DejaVu Sans at ``size`` (measured, not guessed)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    return TextToPath().get_text_width_height_descent(value, prop, ismath=False)[0]
 
 
-def _chars(width_in: float, font_pt: float) -> int:
-    """How many characters of a sans-serif font fit in ``width_in`` (0.55 em per character)."""
-    return max(10, int(width_in * 72 / (font_pt * 0.55)))
+def wrap_to(value: str, width_in: float, size: float, *, bold: bool = False) -> list[str]:
+    """``value`` in lines no wider than ``width_in`` (words kept whole unless one alone is too wide)."""
+    limit = width_in * 72
+    lines: list[str] = []
+    for paragraph in value.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_width_pt(candidate, size, bold=bold) <= limit:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while text_width_pt(word, size, bold=bold) > limit and len(word) > 1:
+                cut = max(1, next(n for n in range(len(word), 0, -1) if text_width_pt(word[:n], size, bold=bold) <= limit))
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines or [""]
 
 
 def page_layout(plan: OutreachPlan, title: str, paper: str = "a4") -> Layout:
     """The first page's layout: title and summary wrapped to the page, the map under them."""
     width, height = PAPERS[paper]
     usable = width - 2 * MARGIN_IN
-    title_lines = tuple(_wrap(title, _chars(usable, 15)))
-    summary_lines = tuple(line for part in summary_text(plan).split("\n") for line in _wrap(part, _chars(usable, 8.5)))
+    title_lines = tuple(wrap_to(title, usable, 15, bold=True))
+    summary_lines = tuple(wrap_to(summary_text(plan), usable, 8.5))
     top = 1 - (MARGIN_IN + 0.35) / height  # under the stamp line
     used_in = len(title_lines) * 15 * 1.25 / 72 + len(summary_lines) * 8.5 * 1.35 / 72 + 0.2
     map_top = top - used_in / height
@@ -102,7 +123,7 @@ def _stamp_and_footer(fig: Figure, audience: str, page: int, pages: int, width: 
     stamp = {"fc": colour, "ec": "none", "pad": 2}
     fig.text(left, 1 - MARGIN_IN / height, label, fontsize=10, fontweight="bold", color="white", va="top", bbox=stamp)
     fig.text(right, 1 - MARGIN_IN / height, f"page {page} of {pages}", fontsize=8, ha="right", va="top")
-    footer = "\n".join(_wrap(f"{label}. {SOURCE}", _chars(width - 2 * MARGIN_IN, 6.5)))
+    footer = "\n".join(wrap_to(f"{label}. {SOURCE}", width - 2 * MARGIN_IN, 6.5))
     fig.text(left, MARGIN_IN / height, footer, fontsize=6.5, va="bottom", color="#333333", linespacing=1.2)
 
 
@@ -119,19 +140,19 @@ def _table(fig: Figure, rows: list[tuple[str, ...]], top: float, bottom: float, 
     line = ROW_PT / 72 / height
     y = top
     x = left
-    for header, share, _ in COLUMNS:
+    for header, share in COLUMNS:
         fig.text(x, y, header, fontsize=TABLE_FONT, fontweight="bold", va="top")
         x += share * usable
     y -= line * 1.2
     fig.add_artist(_rule(left, left + usable, y + line * 0.15))
     done = 0
     for row in rows:
-        cells = [_wrap(value, chars) for value, (_, _, chars) in zip(row, COLUMNS)]
+        cells = [wrap_to(value, share * usable * width - 0.08, TABLE_FONT) for value, (_, share) in zip(row, COLUMNS)]
         lines = max(len(c) for c in cells)
         if y - lines * line < bottom:
             break
         x = left
-        for cell, (_, share, _) in zip(cells, COLUMNS):
+        for cell, (_, share) in zip(cells, COLUMNS):
             fig.text(x, y, "\n".join(cell), fontsize=TABLE_FONT, va="top", linespacing=1.15)
             x += share * usable
         y -= lines * line + line * 0.25

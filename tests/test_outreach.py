@@ -288,3 +288,94 @@ def test_bearings_are_geodesic_and_named():
     assert leg_bearing((97.85, 24.0), (97.95, 24.1)) == pytest.approx(GEOD.inv(97.85, 24.0, 97.95, 24.1)[0], abs=1e-9)
     assert [compass(b) for b in (0, 22, 23, 90, 200, 338)] == ["N", "N", "NE", "E", "S", "N"]
     assert leg_text(0.0, 180.0) == "0.0 km" and leg_text(2.44, 135.0) == "2.4 km 135° SE"
+
+
+# --- the printed plan ------------------------------------------------------------------
+
+LONG_TITLE = (
+    "Outreach plan for the Ruili–Muse border towns: karaoke bars, massage parlours, jade workshops and "
+    "construction camps on both sides of the 105th Mile gate, second quarter"
+)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """PDFs on A4 and Letter of a plan with 40 of the team's sites (two pages of table)."""
+    from tipmap.maps.outreach_print import write_plan_pdf
+    from tipmap.routes.jobs import outreach_job
+
+    folder = tmp_path_factory.mktemp("print")
+    rows = [
+        f"Venue {i:02d} with a rather long name that has to wrap,karaoke bar,{1 + i % 5},"
+        f"{24.0 + 0.01 * (i % 7):.3f},{97.85 + 0.012 * (i // 7):.3f},note {i}: "
+        + "ask for the manager at the back door after nine in the evening" * (i % 2)
+        for i in range(40)
+    ]
+    sites = _team_csv(folder / "sites.csv", rows)
+    result = outreach_job(near="Ruili", radius="25km", data=(str(sites),))
+    pages = {}
+    for paper in ("a4", "letter"):
+        path = folder / f"{paper}.pdf"
+        pages[paper] = write_plan_pdf(result.plan, path, title=LONG_TITLE, audience="internal", paper=paper)
+    return folder, result.plan, pages
+
+
+def _lines(path):
+    """(page number, page width, page height, text, (x0, y0, x1, y1)) of every text line."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer, LTTextLine
+
+    out = []
+    for number, page in enumerate(extract_pages(str(path)), start=1):
+        for box in page:
+            if isinstance(box, LTTextContainer):
+                for line in box:
+                    if isinstance(line, LTTextLine) and line.get_text().strip():
+                        out.append((number, page.width, page.height, line.get_text().strip(), line.bbox))
+    return out
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_the_printed_plan_keeps_every_text_on_the_page_and_off_the_map(printed, paper, size):
+    from tipmap.maps.outreach_print import page_layout
+
+    folder, plan, pages = printed
+    pages = pages[paper]
+    lines = _lines(folder / f"{paper}.pdf")
+    assert pages >= 2  # the table runs on past the first page
+    assert {(round(w), round(h)) for _, w, h, _, _ in lines} == {size}
+    margin = 36 - 2  # half an inch, less rounding
+    for page, width, height, words, (x0, y0, x1, y1) in lines:
+        assert margin <= x0 and x1 <= width - margin and margin <= y0 and y1 <= height - margin, (page, words)
+    layout = page_layout(plan, LONG_TITLE, paper)
+    mx0, my0, mx1, my1 = (layout.map_box[0] * size[0], layout.map_box[1] * size[1], layout.map_box[2] * size[0], layout.map_box[3] * size[1])
+    for page, _, _, words, (x0, y0, x1, y1) in lines:
+        if page == 1 and x0 < mx1 and mx0 < x1 and y0 < my1 and my0 < y1:  # touches the map: must be a map label
+            assert mx0 <= x0 and x1 <= mx1 and my0 <= y0 and y1 <= my1, words
+            assert words not in layout.title_lines + layout.summary_lines, words
+            assert "From previous" not in words and "INTERNAL" not in words and "Route total" not in words
+    assert len(layout.title_lines) >= 2  # the title wraps
+    texts = [w for _, _, _, w, _ in lines]
+    assert all(any(t.startswith(piece) or piece in t for t in texts) for piece in layout.title_lines)
+    for number in range(1, pages + 1):
+        on_page = [w for p, _, _, w, _ in lines if p == number]
+        assert any("INTERNAL: for the team, not for publication" in w for w in on_page), number
+        assert any(f"page {number} of {pages}" in w for w in on_page)
+    assert any(t.startswith("Route total") and f"{plan.tour_km:,.1f} km" in t for t in texts) or (
+        "Route total" in texts and f"{plan.tour_km:,.1f} km" in texts
+    )
+    assert any(t.endswith(" km") and t[:-3].replace(".", "").isdigit() for t in texts)  # the scale bar's label
+
+
+def test_the_printed_table_lists_every_stop_with_leg_and_bearing(printed):
+    from tipmap.maps.outreach_print import table_rows
+
+    folder, plan, _ = printed
+    rows = table_rows(plan)
+    assert len(rows) == len(plan.sites) + 1 and rows[-1][1].startswith("Back to base")
+    assert [r[0] for r in rows[:-1]] == [str(i) for i in range(1, len(plan.sites) + 1)]
+    first = sorted(plan.sites, key=lambda s: s.visit)[0]
+    az = GEOD.inv(plan.base.lon, plan.base.lat, first.lon, first.lat)[0] % 360
+    assert rows[0][3].startswith(f"{plan.legs_km[0]:,.1f} km") and (plan.legs_km[0] < 0.05 or f"{az:03.0f}°" in rows[0][3])
+    text = " ".join(w for _, _, _, w, _ in _lines(folder / "a4.pdf"))
+    assert "Venue 00" in text and "note 1: ask for the" in text
