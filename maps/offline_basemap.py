@@ -165,13 +165,23 @@ class OfflineBasemap(MacroElement):
               }
               taken.push(b); return true;
             }
+            var box = map.getContainer().getBoundingClientRect();
+            document.querySelectorAll('.tipmap-visit, .tipmap-base').forEach(function (el) {
+              var r = (el.querySelector('div > div') || el).getBoundingClientRect();
+              taken.push([r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+            });
             function add(lat, lon, html, cls, w, h) {
               if (!view.contains([lat, lon])) return;
-              var p = map.latLngToContainerPoint([lat, lon]);
-              if (!fits(p, w, h)) return;
-              L.marker([lat, lon], {pane: 'tipmapLabels', interactive: false, keyboard: false,
-                icon: L.divIcon({className: 'tipmap-label ' + cls, html: html, iconSize: [w, h],
-                iconAnchor: [w / 2, h / 2]})}).addTo(labels);
+              var p = map.latLngToContainerPoint([lat, lon]), spots = [[0, 0], [0, h], [0, -h], [w * 0.6, 0], [-w * 0.6, 0]];
+              for (var i = 0; i < spots.length; i++) {
+                var q = L.point(p.x + spots[i][0], p.y + spots[i][1]);
+                if (fits(q, w, h)) {
+                  L.marker(map.containerPointToLatLng(q), {pane: 'tipmapLabels', interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'tipmap-label ' + cls, html: html, iconSize: [w, h],
+                    iconAnchor: [w / 2, h / 2]})}).addTo(labels);
+                  return;
+                }
+              }
             }
             countries.forEach(function (c) {
               if (z >= c[3] && z <= 8) add(c[2], c[1], esc(c[0]), 'country', c[0].length * 9 + 6, 16);
@@ -184,7 +194,7 @@ class OfflineBasemap(MacroElement):
             });
           }
           map.on('zoomend moveend', place);
-          map.whenReady(place);
+          map.whenReady(function () { setTimeout(place, 0); });
           map.attributionControl.addAttribution('Basemap: Natural Earth (public domain); names: GeoNames (CC BY 4.0)');
         })({{ this._parent.get_name() }});
         {% endmacro %}

@@ -49,7 +49,7 @@ def outreach_map(
     tiles. The page is phone-first: header with the audience stamp, collapsible legend,
     44 px controls and a "show my position" control.
     """
-    fmap = folium.Map(tiles=None, control_scale=True, min_zoom=2)
+    fmap = folium.Map(tiles=None, control_scale=True, min_zoom=2, zoom_snap=0.25)
     if offline:
         from tipmap.maps.offline_basemap import OfflineBasemap
 

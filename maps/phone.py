@@ -53,6 +53,7 @@ html, body {{ margin: 0; padding: 0; }}
   padding: 6px 8px; display: none; }}
 #tipmap-position button {{ min-width: {TARGET_PX}px; min-height: {TARGET_PX}px; font-size: 18px; margin-right: 6px; }}
 #tipmap-position .next {{ font-weight: bold; }}
+.leaflet-control-attribution {{ font-size: 9px !important; max-width: 55vw; }}
 """
 
 SCRIPT = """
@@ -91,6 +92,7 @@ SCRIPT = """
   panel.querySelector('.next-site').addEventListener('click', function () {
     target = (target + 1) % Math.max(sites.length, 1); show();
   });
+  panel.querySelector('.close-panel').addEventListener('click', function () { panel.style.display = 'none'; });
   function located(pos) {
     here = L.latLng(pos.coords.latitude, pos.coords.longitude);
     var acc = Math.round(pos.coords.accuracy || 0);
@@ -142,7 +144,8 @@ def legend_html(body_html: str, *, summary: str = "Legend") -> str:
 POSITION_PANEL = (
     '<div id="tipmap-position" role="status"><div class="where">Position not asked yet</div>'
     '<div class="next"></div><div><button class="prev-site" aria-label="Previous site">&#9664;</button>'
-    '<button class="next-site" aria-label="Next site">&#9654;</button></div></div>'
+    '<button class="next-site" aria-label="Next site">&#9654;</button>'
+    '<button class="close-panel" aria-label="Close">&#10005;</button></div></div>'
 )
 
 
