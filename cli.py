@@ -172,12 +172,22 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
         show_default=True,
         help="Sensitivity of --data (restricted: public outputs show it only in coarse cells).",
     ),
+    "min_count": click.option(
+        "--min-count",
+        type=int,
+        default=5,
+        show_default=True,
+        help="Public outputs hide counts (cells, flows, breakdowns) below this and round the rest down to --count-base.",
+    ),
+    "count_base": click.option(
+        "--count-base", type=int, default=5, show_default=True, help="Public outputs round counts down to a multiple of this."
+    ),
     "force": click.option("--force", is_flag=True, help="Replace output files that already exist."),
     "title": click.option("--title", default=None, help="Title shown on the output."),
 }
 FILTERS = ("corridor", "country", "exploitation", "since", "until", "bbox")
 #: What every command that draws or writes records takes.
-RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity")
+RECORDS = (*FILTERS, "audience", "atlas", "data", "data_sensitivity", "min_count", "count_base")
 
 
 def options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -214,6 +224,8 @@ def _atlas_result(kwargs: dict[str, Any], **extra: Any) -> Any:
         data_dir=kwargs.pop("data_dir"),
         data=kwargs.pop("data_files"),
         data_sensitivity=kwargs.pop("data_sensitivity"),
+        min_count=kwargs.pop("min_count"),
+        count_base=kwargs.pop("count_base"),
         **extra,
     )
 
@@ -509,6 +521,8 @@ def hotspots(
             data_dir=kwargs["data_dir"],
             scheme=classes,
             with_atlas=fmt == "html",
+            min_count=kwargs["min_count"],
+            count_base=kwargs["count_base"],
             progress=(lambda n: bar.update(min(n, max(bar.length - bar.pos, 0)))) if bar else None,
         )
     finally:

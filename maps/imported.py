@@ -43,17 +43,22 @@ def add_flows(fmap: folium.Map, flows, *, name: str) -> None:
         ).add_to(group)
 
 
-def add_hexagons(fmap: folium.Map, binning, *, name: str, breaks: tuple[float, ...]) -> None:
-    """Imported points aggregated into H3 cells (classes by ``breaks``), as one layer."""
+def add_hexagons(fmap: folium.Map, binning, *, name: str, breaks: tuple[float, ...], notes: tuple[str, ...] = ()) -> None:
+    """Imported points aggregated into H3 cells (classes by ``breaks``), as one layer; ``notes``
+    (what the audience rule withheld or coarsened) go into its key."""
     from tipmap.maps.hexlayer import HexLayer, _encoded, _hex_legend
     from tipmap.routes.hexbin import classify
 
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
+    if not len(binning.cells):
+        lines = "<br>".join(map(text, notes))
+        _add_key(fmap, f'<div style="{legend._BOX}top:60px;left:60px"><b>{text(name)}</b><br>{lines}</div>')
+        return
     values = binning.cells["count"].to_numpy()
     breaks = list(breaks)
     ramp = style.HEX_RAMP[-len(breaks) :]
     HexLayer(_encoded(binning.cells, classify(values, breaks), weighted=False), ramp, weighted=False).add_to(group)
-    _add_key(fmap, _hex_legend(binning, breaks, ramp, weighted=False, notes=[name]))
+    _add_key(fmap, _hex_legend(binning, breaks, ramp, weighted=False, notes=[name, *notes]))
 
 
 def _add_key(fmap: folium.Map, html: str) -> None:

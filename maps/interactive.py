@@ -78,7 +78,9 @@ def _user_layer(kind: str):
 
     return {
         "flows": lambda fmap, layer: add_flows(fmap, layer.data, name=layer.label),
-        "hexagons": lambda fmap, layer: add_hexagons(fmap, layer.data, name=layer.label, breaks=layer.breaks),
+        "hexagons": lambda fmap, layer: add_hexagons(
+            fmap, layer.data, name=layer.label, breaks=layer.breaks, notes=tuple(layer.report.notes)
+        ),
         "drafts": lambda fmap, layer: add_drafts(fmap, layer.data, name=layer.label),
     }[kind]
 

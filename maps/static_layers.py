@@ -13,7 +13,7 @@ def draw_user_layers(ax, layers: tuple, view: carto.View, crs) -> None:
     for layer in layers:
         if layer.kind == "flows" and len(layer.data.lines):
             _flows(ax, layer.data.lines, view, crs)
-        elif layer.kind == "hexagons" and len(layer.data.cells):
+        elif layer.kind == "hexagons" and len(layer.data.cells) and layer.breaks:
             _hexagons(ax, layer, view, crs)
 
 

@@ -67,6 +67,8 @@ class DataPolicy:
     audience: str
     sensitivity: str
     max_resolution: int | None
+    min_count: int = 1
+    count_base: int = 1
 
     @property
     def generalised(self) -> bool:
@@ -81,7 +83,13 @@ class DataPolicy:
         return f"{self.sensitivity} data for a {self.audience} audience: shown as computed"
 
 
-def data_policy(sensitivity: str, audience: str) -> DataPolicy:
+#: Public outputs show no count below this (UNODC's rule for flows; CTDC uses 11) ...
+MIN_COUNT = 5
+#: ... and round the counts they show down to a multiple of this.
+COUNT_BASE = 5
+
+
+def data_policy(sensitivity: str, audience: str, *, min_count: int = MIN_COUNT, count_base: int = COUNT_BASE) -> DataPolicy:
     """The audience rule for a user's file of the given sensitivity (imported data is
     ``restricted`` unless the user says otherwise).
 
@@ -96,5 +104,28 @@ def data_policy(sensitivity: str, audience: str) -> DataPolicy:
         raise UsageProblem(f"unknown audience '{audience}'; known: {', '.join(AUDIENCES)}")
     if sensitivity == "confidential" and audience != "confidential":
         raise UsageProblem("this data is marked confidential: only --audience confidential may show it")
+    if min_count < 1 or count_base < 1:
+        raise UsageProblem("--min-count and --count-base must be 1 or more")
     cap = PUBLIC_MAX_RES if (audience == "public" and sensitivity == "restricted") else None
-    return DataPolicy(audience, sensitivity, cap)
+    if audience != "public":
+        return DataPolicy(audience, sensitivity, cap)
+    return DataPolicy(audience, sensitivity, cap, min_count, count_base)
+
+
+def suppress_counts(frame, policy: DataPolicy, *, count: str = "count", also: tuple[str, ...] = ()):
+    """Rows of ``frame`` (cells, flows, breakdowns) as a public output may show them: rows whose
+    ``count`` is below the policy's minimum removed, and ``count`` (and the ``also`` columns,
+    e.g. summed weights) rounded down to the policy's base. Returns the frame and a note for
+    legends and manifests ("" when nothing was done)."""
+    if policy.min_count <= 1 and policy.count_base <= 1:
+        return frame, ""
+    small = frame[count] < policy.min_count
+    kept = frame[~small].copy()
+    base = policy.count_base
+    for column in (count, *also):
+        kept[column] = (kept[column] // base) * base
+    note = (
+        f"counts below {policy.min_count} not shown ({int(small.sum()):,} of {len(frame):,} withheld); "
+        f"counts rounded down to a multiple of {base}"
+    )
+    return kept, note

@@ -13,7 +13,7 @@ from typing import Any
 
 from tipmap.routes.atlas import Atlas, load_atlas
 from tipmap.routes.errors import SelectionError
-from tipmap.routes.gate import data_policy
+from tipmap.routes.gate import COUNT_BASE, MIN_COUNT, data_policy, suppress_counts
 from tipmap.routes.select import Selection, is_empty, select
 from tipmap.routes.userdata import UserLayer, drafts_bounds, load_user_data, team_sites
 
@@ -48,6 +48,8 @@ def atlas_job(
     data_labels: dict[str, str] | None = None,
     fit_data: bool = False,
     allow_empty: bool = False,
+    min_count: int = MIN_COUNT,
+    count_base: int = COUNT_BASE,
 ) -> AtlasResult:
     """``render``, ``plot``, ``export`` and ``list``: the atlas selected for an audience, with
     the user's files (``--data``) read under the same audience rule.
@@ -60,7 +62,7 @@ def atlas_job(
     from tipmap.routes.manifest import manifest
 
     atlas = select(load_atlas(data_dir), selection)
-    policy = data_policy(data_sensitivity, selection.audience)
+    policy = data_policy(data_sensitivity, selection.audience, min_count=min_count, count_base=count_base)
     layers = tuple(load_user_data(data, policy=policy, labels=data_labels)) if data else ()
     if is_empty(atlas) and not layers and not allow_empty:
         raise SelectionError(NOTHING)
@@ -68,6 +70,7 @@ def atlas_job(
     if data:
         stamp["data_files"] = [Path(p).name for p in data]
         stamp["data_sensitivity"] = data_sensitivity
+        stamp["suppression"] = {"min_count": policy.min_count, "count_base": policy.count_base}
     view = selection.bbox or (drafts_bounds(list(layers)) if fit_data else None)
     return AtlasResult(atlas, selection, stamp, layers, view)
 
@@ -100,6 +103,8 @@ def hotspots_job(
     scheme: str = "quantiles",
     with_atlas: bool = True,
     progress: Any = None,
+    min_count: int = MIN_COUNT,
+    count_base: int = COUNT_BASE,
 ) -> HotspotsResult:
     """Aggregate ``source`` into H3 cells under the audience rule for its ``sensitivity``.
 
@@ -113,7 +118,7 @@ def hotspots_job(
     from tipmap.routes.importer import ImportReport, PointColumns, iter_points
     from tipmap.routes.manifest import data_manifest
 
-    policy = data_policy(sensitivity, selection.audience)
+    policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
     columns = columns or PointColumns()
     reports: list[Any] = []
     if engine == "dask":
@@ -135,18 +140,31 @@ def hotspots_job(
             max_resolution=policy.max_resolution,
             progress=progress,
         )
+    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
+    if not len(cells) and len(binning.cells):
+        raise SelectionError(
+            f"every cell holds fewer than {policy.min_count} points: a public output can show none of them "
+            "(lower --min-count, or choose --audience internal)"
+        )
+    binning = replace(binning, cells=cells)
     binning = replace(binning, bounds=cell_bounds(binning))
     measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
     breaks = tuple(class_breaks(measure, scheme=scheme))
     stamp = data_manifest(
-        source, selection, sensitivity=sensitivity, points=binning.points, resolution=binning.resolution, more=list(more)
+        source,
+        selection,
+        sensitivity=sensitivity,
+        points=binning.points,
+        resolution=binning.resolution,
+        more=list(more),
+        suppression={"min_count": policy.min_count, "count_base": policy.count_base, "note": suppressed},
     )
     atlas = None
     if with_atlas:
         context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
         atlas = select(load_atlas(data_dir), context)
         atlas = None if is_empty(atlas) else atlas
-    notes = [binning.capped, *(r.describe().splitlines()[0] for r in reports)]
+    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0] for r in reports)]
     dropped = sum(r.dropped for r in reports)
     if dropped:
         notes.append(f"{dropped:,} rows not used (see the command's report)")

@@ -51,6 +51,7 @@ def load_user_data(
 
 def _file_layer(path: str, name: str, policy: DataPolicy) -> UserLayer:
     from tipmap.routes.flows import is_case_table, read_flows
+    from tipmap.routes.gate import suppress_counts
     from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
     from tipmap.routes.importer import ImportReport, iter_points
 
@@ -59,10 +60,13 @@ def _file_layer(path: str, name: str, policy: DataPolicy) -> UserLayer:
         return UserLayer("flows", flows, f"Case flows: {name}", path, flows.report)
     report = ImportReport(path)
     binning = aggregate(iter_points(path, report=report), max_resolution=policy.max_resolution)
+    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
+    binning = replace(binning, cells=cells)
     binning = replace(binning, bounds=cell_bounds(binning))  # the cells' extent, never the points'
-    if binning.capped:
-        report.notes.append(binning.capped)
-    breaks = tuple(class_breaks(binning.cells["count"].to_numpy()))
+    for note in (binning.capped, suppressed):
+        if note:
+            report.notes.append(note)
+    breaks = tuple(class_breaks(binning.cells["count"].to_numpy())) if len(cells) else ()
     return UserLayer("hexagons", binning, f"Points (hexagons): {name}", path, report, breaks)
 
 

@@ -131,10 +131,38 @@ def test_a_progress_bar_on_stderr_only_past_100000_rows(tmp_path, n, bar):
 def test_hotspots_command_writes_cells(tmp_path, suffix):
     path, frame = write_points(tmp_path)
     out = tmp_path / f"cells.{suffix}"
-    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out), "--resolution", "6", "--data-sensitivity", "public"])
+    args = ["hotspots", str(path), "-o", str(out), "--resolution", "6", "--data-sensitivity", "public"]
+    result = CliRunner().invoke(main, [*args, "--min-count", "1", "--count-base", "1"])
     assert result.exit_code == 0, result.output
     cells = pd.read_parquet(out) if suffix == "parquet" else pyogrio.read_dataframe(out)
     assert int(cells["count"].sum()) == len(frame) and set(cells["resolution"]) == {6}
+
+
+def test_public_cells_hide_small_counts_and_round_the_rest(tmp_path):
+    """Hand-made: 3 points in one place, 12 in another, 1 far away. Public: the 3 and the 1 are
+    withheld (below 5), 12 is shown as 10; internal: every count as it is (#12 item 3)."""
+    rows = ["lat,lon"] + ["10.0,100.0"] * 3 + ["20.0,100.0"] * 12 + ["-30.0,20.0"]
+    path = tmp_path / "few.csv"
+    path.write_text("\n".join(rows) + "\n")
+    public, internal = tmp_path / "public.geojson", tmp_path / "internal.geojson"
+    assert CliRunner().invoke(main, ["hotspots", str(path), "-o", str(public), "--resolution", "4"]).exit_code == 0
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(internal), "--resolution", "4", "--audience", "internal"])
+    assert result.exit_code == 0, result.output
+    shown = pyogrio.read_dataframe(public)
+    assert sorted(shown["count"]) == [10]
+    stamp = json.loads(public.read_text())["tipmap"]
+    assert stamp["suppression"]["min_count"] == 5 and "2 of 3 withheld" in stamp["suppression"]["note"]
+    assert sorted(pyogrio.read_dataframe(internal)["count"]) == [1, 3, 12]
+    # the public map's extent comes from the one cell shown: the lone point far away is not in it
+    assert shown.total_bounds[1] > 0
+
+
+def test_public_output_of_only_small_counts_is_refused(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("lat,lon\n1.2345,0.6789\n")
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 2 and "fewer than 5 points" in result.stderr
+    assert not (tmp_path / "m.html").exists()
 
 
 def test_dask_engine_gives_the_same_cells(tmp_path):
@@ -177,7 +205,8 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     ctdc = tmp_path / "ctdc.csv"
     ctdc.write_text(CTDC)
     out = tmp_path / "map.html"
-    result = CliRunner().invoke(main, ["render", "-o", str(out), "--data", str(path), "--data", str(ctdc), "--country", "VN"])
+    args = ["render", "-o", str(out), "--data", str(path), "--data", str(ctdc), "--country", "VN"]
+    result = CliRunner().invoke(main, [*args, "--min-count", "1", "--count-base", "1"])
     assert result.exit_code == 0, result.output
     html = out.read_text()
     assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
