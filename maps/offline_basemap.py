@@ -28,6 +28,10 @@ WORLD_TOWN_POPULATION = 500_000
 TOWN_ZOOMS = ((5_000_000, 4), (1_000_000, 5), (300_000, 6), (100_000, 7), (20_000, 8), (5_000, 9), (0, 10))
 #: Degrees of padding around the data box that are drawn in detail.
 REGION_PAD_DEG = 3.0
+#: (region area up to, simplification, grid) in degrees: larger regions are drawn coarser.
+DETAIL = ((600.0, 0.004, 0.001), (5000.0, 0.02, 0.005), (float("inf"), 0.04, 0.01))
+#: At most this many town labels in a page (the most populous).
+MAX_TOWNS = 4000
 
 #: Unicode ranges of the local script, by country, for the second line of a town label.
 _SCRIPTS = {
@@ -85,7 +89,7 @@ def town_labels(region: tuple[float, float, float, float]) -> list[list]:
         if pop >= WORLD_TOWN_POPULATION or inside:
             out.append([city["name"], local_name(city), round(lon, 4), round(lat, 4), town_min_zoom(pop), pop])
     out.sort(key=lambda t: -t[5])
-    return out
+    return out[:MAX_TOWNS]
 
 
 def country_labels() -> list[list]:
@@ -115,8 +119,9 @@ def basemap_layers(bounds: tuple[float, float, float, float]) -> dict[str, str]:
 
     world = basemap()
     region = box(*region_box(bounds))
+    tolerance, grid = next((t, g) for limit, t, g in DETAIL if region.area <= limit)
     coarse = shapely.set_precision(world.geometry.simplify(0.1, preserve_topology=True).values, 0.01)
-    fine = shapely.set_precision(world.geometry.simplify(0.004, preserve_topology=True).values, 0.0001)
+    fine = shapely.set_precision(world.geometry.simplify(tolerance, preserve_topology=True).values, grid)
     land = [g.difference(region) for g in coarse] + [g.intersection(region) for g in fine]
     lines = [g.boundary.difference(region) for g in coarse] + [g.boundary.intersection(region) for g in fine]
 

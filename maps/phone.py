@@ -25,14 +25,17 @@ STAMPS = {
     "confidential": ("CONFIDENTIAL: do not share", "#B00020"),
 }
 
+HEADER_CSS = """
+#tipmap-header { position: fixed; z-index: 1001; top: 0; left: 0; right: 0; background: rgba(255,255,255,.96);
+  border-bottom: 1px solid #999; font: 14px/1.3 sans-serif; padding: 4px 8px; box-sizing: border-box; }
+#tipmap-header h1 { font-size: 15px; margin: 0; overflow-wrap: anywhere; }
+#tipmap-stamp { display: inline-block; color: #fff; font: bold 12px/1.6 sans-serif; padding: 0 6px; border-radius: 3px; }
+.folium-map { top: var(--tipmap-head, 64px) !important; height: auto !important; bottom: 0 !important;
+  position: absolute !important; }
+"""
+
 CSS = f"""
 html, body {{ margin: 0; padding: 0; }}
-#tipmap-header {{ position: fixed; z-index: 1001; top: 0; left: 0; right: 0; background: rgba(255,255,255,.96);
-  border-bottom: 1px solid #999; font: 14px/1.3 sans-serif; padding: 4px 8px; box-sizing: border-box; }}
-#tipmap-header h1 {{ font-size: 15px; margin: 0; overflow-wrap: anywhere; }}
-#tipmap-stamp {{ display: inline-block; color: #fff; font: bold 12px/1.6 sans-serif; padding: 0 6px; border-radius: 3px; }}
-.folium-map {{ top: var(--tipmap-head, 64px) !important; height: auto !important; bottom: 0 !important;
-  position: absolute !important; }}
 .leaflet-touch .leaflet-bar a, .leaflet-touch .leaflet-control-zoom a {{ width: {TARGET_PX}px; height: {TARGET_PX}px;
   line-height: {TARGET_PX}px; font-size: 22px; }}
 .leaflet-touch .leaflet-control-layers-toggle {{ width: {TARGET_PX}px; height: {TARGET_PX}px; }}
@@ -48,7 +51,7 @@ html, body {{ margin: 0; padding: 0; }}
 #tipmap-legend .body {{ padding: 0 10px 8px; max-height: 45vh; overflow: auto; }}
 .tipmap-locate a {{ width: {TARGET_PX}px !important; height: {TARGET_PX}px !important; line-height: {TARGET_PX}px !important;
   font-size: 24px !important; background: #fff; }}
-#tipmap-position {{ position: fixed; z-index: 1000; left: 8px; right: 64px; top: calc(var(--tipmap-head, 64px) + 8px);
+#tipmap-position {{ position: fixed; z-index: 1002; left: 8px; right: 64px; top: calc(var(--tipmap-head, 0px) + 8px);
   background: rgba(255,255,255,.97); border: 1px solid #888; border-radius: 6px; font: 14px/1.35 sans-serif;
   padding: 6px 8px; display: none; }}
 #tipmap-position button {{ min-width: {TARGET_PX}px; min-height: {TARGET_PX}px; font-size: 18px; margin-right: 6px; }}
@@ -57,15 +60,31 @@ html, body {{ margin: 0; padding: 0; }}
 """
 
 SCRIPT = """
-(function (map, sites) {
+(function (map, sites, fit) {
   var head = document.getElementById('tipmap-header');
   function fitHead() {
     document.documentElement.style.setProperty('--tipmap-head', head.offsetHeight + 'px');
     map.invalidateSize();
   }
-  fitHead(); window.addEventListener('resize', fitHead);
+  if (head) { fitHead(); window.addEventListener('resize', fitHead); }
   var legend = document.getElementById('tipmap-legend');
+  if (legend && legend.tagName !== 'DETAILS') {  // a legend box of another page: fold it the same way
+    var folded = document.createElement('details'), summary = document.createElement('summary'),
+        inner = document.createElement('div');
+    folded.id = 'tipmap-legend'; folded.open = true; summary.textContent = 'Legend'; inner.className = 'body';
+    while (legend.firstChild) inner.appendChild(legend.firstChild);
+    folded.appendChild(summary); folded.appendChild(inner); legend.replaceWith(folded); legend = folded;
+  }
   if (legend && window.innerWidth < 700) legend.removeAttribute('open');
+  if (fit && window.innerWidth < 700) map.fitBounds(fit, {padding: [16, 16]});  // no room kept for a folded legend
+  var list = document.querySelector('.leaflet-control-layers-expanded');
+  if (list && window.innerWidth < 700) {  // an always-open layer list: fold it behind its toggle on phones
+    list.classList.remove('leaflet-control-layers-expanded');
+    list.querySelector('.leaflet-control-layers-toggle').addEventListener('click', function (e) {
+      e.preventDefault(); list.classList.add('leaflet-control-layers-expanded');
+    });
+    map.on('click', function () { list.classList.remove('leaflet-control-layers-expanded'); });
+  }
   var panel = document.getElementById('tipmap-position'), line = panel.querySelector('.where'),
       next = panel.querySelector('.next'), target = 0, here = null, dot = null, ring = null;
   var R = 6371.0088, rad = Math.PI / 180, names = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
@@ -78,7 +97,7 @@ SCRIPT = """
     return {km: km, deg: deg, name: names[Math.floor((deg + 22.5) / 45) % 8]};
   }
   function show() {
-    if (!sites.length) { next.textContent = 'No site on this plan.'; return; }
+    if (!sites.length) { next.textContent = ''; return; }
     var s = sites[target];
     if (!here) { next.textContent = 'Next: ' + s[0] + '. ' + s[1] + ' (waiting for your position)'; return; }
     var t = toSite(here.lat, here.lng, s);
@@ -122,7 +141,7 @@ SCRIPT = """
     }
   });
   map.addControl(new Locate());
-})(__MAP__, __SITES__);
+})(__MAP__, __SITES__, __FIT__);
 """
 
 
@@ -152,7 +171,9 @@ POSITION_PANEL = (
 class PhoneControls(MacroElement):
     """Header, stamp, collapsible legend, 44 px targets and the position control of a map.
 
-    ``sites`` are (visit, name, lat, lon) in visiting order.
+    ``sites`` are (visit, name, lat, lon) in visiting order; ``fit`` (W, S, E, N) is the box
+    a phone opens on (desktop padding for an open legend would leave no map). With no ``title`` the page keeps
+    its own title box; with no ``legend_body`` the page's own ``#tipmap-legend`` is folded.
     """
 
     _template = Template(
@@ -166,12 +187,23 @@ class PhoneControls(MacroElement):
         """
     )
 
-    def __init__(self, *, title: str, audience: str, legend_body: str, sites: list[tuple], detail: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        title: str | None,
+        audience: str,
+        legend_body: str | None = None,
+        sites: list[tuple] = (),
+        detail: str = "",
+        fit: tuple[float, float, float, float] | None = None,
+    ) -> None:
         super().__init__()
         self._name = "PhoneControls"
-        self.css = CSS
-        self.body = header_html(title, audience, detail) + legend_html(legend_body) + POSITION_PANEL
+        self.css = CSS + (HEADER_CSS if title is not None else "")
+        head = header_html(title, audience, detail) if title is not None else ""
+        self.body = head + (legend_html(legend_body) if legend_body is not None else "") + POSITION_PANEL
         self.sites = json.dumps([list(s) for s in sites], ensure_ascii=False).replace("</", "<\\/")
+        self.fit = json.dumps([[fit[1], fit[0]], [fit[3], fit[2]]] if fit else None)
 
     def render(self, **kwargs):
         """Add the header and legend to the page body and the script to the map's script."""
@@ -180,5 +212,5 @@ class PhoneControls(MacroElement):
         root = self.get_root()
         root.header.add_child(Element(self._template.module.header(self, kwargs)), name="tipmap_phone_head")
         root.html.add_child(Element(self.body), name="tipmap_phone_body")
-        code = SCRIPT.replace("__MAP__", self._parent.get_name()).replace("__SITES__", self.sites)
+        code = SCRIPT.replace("__MAP__", self._parent.get_name()).replace("__SITES__", self.sites).replace("__FIT__", self.fit)
         root.script.add_child(Element(code), name="tipmap_phone_script")
