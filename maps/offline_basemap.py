@@ -122,14 +122,17 @@ def basemap_layers(bounds: tuple[float, float, float, float]) -> dict[str, str]:
     tolerance, grid = next((t, g) for limit, t, g in DETAIL if region.area <= limit)
     coarse = shapely.set_precision(world.geometry.simplify(0.1, preserve_topology=True).values, 0.01)
     fine = shapely.set_precision(world.geometry.simplify(tolerance, preserve_topology=True).values, grid)
+    codes = list(world["iso_a2"]) * 2
     land = [g.difference(region) for g in coarse] + [g.intersection(region) for g in fine]
     lines = [g.boundary.difference(region) for g in coarse] + [g.boundary.intersection(region) for g in fine]
 
-    def collection(geoms) -> str:
-        frame = gpd.GeoDataFrame(geometry=[g for g in geoms if g is not None and not g.is_empty], crs="EPSG:4326")
+    def collection(geoms, **columns) -> str:
+        keep = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+        data = {k: [v[i] for i in keep] for k, v in columns.items()}
+        frame = gpd.GeoDataFrame(data, geometry=[geoms[i] for i in keep], crs="EPSG:4326")
         return frame.to_json(drop_id=True, separators=(",", ":"))
 
-    return {"land": collection(land), "borders": collection(lines)}
+    return {"land": collection(land, iso_a2=codes), "borders": collection(lines)}
 
 
 class OfflineBasemap(MacroElement):
