@@ -379,3 +379,47 @@ def test_the_printed_table_lists_every_stop_with_leg_and_bearing(printed):
     assert rows[0][3].startswith(f"{plan.legs_km[0]:,.1f} km") and (plan.legs_km[0] < 0.05 or f"{az:03.0f}°" in rows[0][3])
     text = " ".join(w for _, _, _, w, _ in _lines(folder / "a4.pdf"))
     assert "Venue 00" in text and "note 1: ask for the" in text
+
+
+GPX_SITES = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="OsmAnd" xmlns="http://www.topografix.com/GPX/1/1">
+  <wpt lat="24.05" lon="97.85"><name>Karaoke One</name><desc>ask for Ms. Lin</desc><type>karaoke bar</type></wpt>
+  <wpt lat="24.1" lon="97.85"><name>Bus Station</name><type>bus station</type></wpt>
+  <rte><name>not a site</name><rtept lat="24.2" lon="97.85"/><rtept lat="24.3" lon="97.85"/></rte>
+</gpx>
+"""
+
+KML_SITES = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Team sites</name>
+  <Folder><name>Venues</name>
+    <Placemark><name>Karaoke One</name><description>ask for Ms. Lin</description>
+      <Point><coordinates>97.85,24.05</coordinates></Point></Placemark>
+  </Folder>
+  <Folder><name>Transport</name>
+    <Placemark><name>Bus Station</name><Point><coordinates>97.85,24.1</coordinates></Point></Placemark>
+    <Placemark><name>Road</name><LineString><coordinates>97.85,24.0 97.9,24.1</coordinates></LineString></Placemark>
+  </Folder>
+</Document></kml>
+"""
+
+
+@pytest.mark.parametrize(("name", "content", "kinds"), [
+    ("sites.gpx", GPX_SITES, ["karaoke bar", "bus station"]),
+    ("sites.kml", KML_SITES, ["team_site", "team_site"]),
+])
+def test_the_teams_sites_from_gpx_waypoints_and_kml_placemarks(tmp_path, name, content, kinds):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = _run("--near", "24.0,97.85", "--radius", "50km", "--data", path, "--no-atlas", "-o", tmp_path / "p")
+    assert result.exit_code == 0, result.output
+    rows = _rows(tmp_path / "p")
+    assert [r["name"] for r in rows] == ["Karaoke One", "Bus Station"]  # the route and the line are not sites
+    assert [r["kind"] for r in rows] == kinds and rows[0]["notes"] == "ask for Ms. Lin"
+
+
+def test_a_waypoint_file_with_no_point_is_one_line(tmp_path):
+    path = tmp_path / "empty.gpx"
+    path.write_text('<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"></gpx>', encoding="utf-8")
+    result = _run("--near", "24.0,97.85", "--radius", "50km", "--data", path, "--no-atlas", "-o", tmp_path / "p")
+    assert result.exit_code == 1 and result.stderr == f"Error: {path}: no waypoint or point placemark to plan on\n"
+    assert not (tmp_path / "p").exists()
