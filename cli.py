@@ -566,7 +566,10 @@ def list_(layer: str, fmt: str, **kwargs: Any) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=False))
-def validate(path: str) -> None:
+@click.option(
+    "--provenance", is_flag=True, help="Also check every claim (years, volumes, places, types, direction) against its quotes."
+)
+def validate(path: str, provenance: bool = False) -> None:
     """Check an atlas directory (the CSV files of the atlas format).
 
     Every problem is printed on its own line naming file, row and field; the exit
@@ -575,6 +578,7 @@ def validate(path: str) -> None:
     \b
     Example:
       tipmap validate my-atlas/
+      tipmap validate --provenance my-atlas/
     """
     from tipmap.routes.atlas import load_atlas
     from tipmap.routes.errors import AtlasDataError
@@ -585,11 +589,21 @@ def validate(path: str) -> None:
         for problem in err.problems:
             click.echo(f"{path}/{problem}", err=True)
         raise click.ClickException(f"{path}: {len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}") from None
+    if provenance:
+        from tipmap.routes.provenance import check_provenance
+
+        unsupported = check_provenance(path)
+        for problem in unsupported:
+            click.echo(f"{path}/{problem}", err=True)
+        if unsupported:
+            n = len(unsupported)
+            raise click.ClickException(f"{path}: {n} unsupported claim{'s' if n != 1 else ''}")
     drafts = sum(int((frame.get("status") == "draft").sum()) for frame in (atlas.corridors, atlas.hotspots) if "status" in frame)
     click.echo(
         f"{path}: valid ({len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "
         f"{len(atlas.places)} places, {len(atlas.support)} support points, {len(atlas.sources)} sources"
         + (f"; {drafts} drafts to review)" if drafts else ")")
+        + ("; every claim is in its quotes" if provenance else "")
     )
 
 

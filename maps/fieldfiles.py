@@ -25,7 +25,7 @@ from tipmap.routes.export import PRECISION, _filled, feature_layers
 from tipmap.routes.jobs import AtlasResult
 from tipmap.routes.output import check_writable, write_atomically
 from tipmap.routes.schema import LIST_SEP
-from tipmap.routes.textsafety import safe_cell
+from tipmap.routes.textsafety import clean_tree, safe_cell
 
 FORMATS = ("geojson", "gpkg", "kml", "gpx", "csv", "odk")
 SUFFIXES = {
@@ -226,7 +226,7 @@ def _kml(layers, path: Path, *, audience: str, stamp: dict) -> None:
                 ET.SubElement(mark, "styleUrl").text = "#" + {"hotspots": "hotspot", "support": "support"}.get(name, "place")
                 point = f"{rec.geometry.x:.{PRECISION}f},{rec.geometry.y:.{PRECISION}f}"
                 ET.SubElement(ET.SubElement(mark, "Point"), "coordinates").text = point
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    ET.ElementTree(clean_tree(root)).write(path, encoding="utf-8", xml_declaration=True)  # no ESC/NUL (#12 H)
 
 
 def _kml_description(rec) -> str:
@@ -242,6 +242,8 @@ def _kml_description(rec) -> str:
         "precision",
         "location_note",
         "routing",
+        "drawn_by",
+        "chosen",
         "note",
         "citation",
     )
@@ -273,7 +275,7 @@ def _gpx(layers, path: Path, *, audience: str, stamp: dict) -> None:
         ET.SubElement(rte, f"{{{GPX_NS}}}desc").text = _kml_description(rec)
         for x, y in _route_points(rec):
             ET.SubElement(rte, f"{{{GPX_NS}}}rtept", lat=f"{y:.{PRECISION}f}", lon=f"{x:.{PRECISION}f}")
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    ET.ElementTree(clean_tree(root)).write(path, encoding="utf-8", xml_declaration=True)  # no ESC/NUL (#12 H)
 
 
 def _route_points(rec) -> list[tuple[float, float]]:

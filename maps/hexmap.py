@@ -74,7 +74,12 @@ def _write_cells(cells, path: Path, suffix: str, stamp: dict) -> None:
     import pyogrio
 
     if suffix == ".parquet":
-        cells.to_parquet(path)
+        import pyarrow.parquet as pq
+
+        cells.to_parquet(path)  # GeoParquet; then the manifest joins its file metadata (#12 H)
+        table = pq.read_table(path)
+        meta = {**(table.schema.metadata or {}), b"tipmap_manifest": json.dumps(stamp, sort_keys=True).encode()}
+        pq.write_table(table.replace_schema_metadata(meta), path)
     elif suffix == ".gpkg":
         path.unlink()
         pyogrio.write_dataframe(

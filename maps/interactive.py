@@ -94,7 +94,7 @@ def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str]) -> Non
             [(lat, lon) for lon, lat in row.geometry.coords],
             color=colour,
             weight=style.CONFIDENCE_WIDTH[row["confidence"]],
-            dash_array=style.CONFIDENCE_DASH[row["confidence"]],
+            dash_array=style.corridor_dash(row["confidence"], row.get("drawn_by")),
             opacity=0.85,
             popup=folium.Popup(popups.corridor(atlas, row, names), max_width=380),
             tooltip=folium.Tooltip(text(row["name"])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tipmap.maps import style
 from tipmap.maps.escape import text
-from tipmap.routes.atlas import Atlas
+from tipmap.routes.atlas import Atlas, citation_labels
 from tipmap.routes.select import place_roles
 
 _BOX = (
@@ -32,6 +32,9 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
         dash = style.CONFIDENCE_DASH[level]
         border = f"{style.CONFIDENCE_WIDTH[level]:g}px {'dashed' if dash else 'solid'} #555"
         parts.append(_entry(f"width:22px;border-top:{border}", style.CONFIDENCE_LABEL[level]))
+    for how in [h for h in ("chosen", "country-level") if h in set(atlas.corridors.get("drawn_by", ()))]:
+        pattern = "dotted" if how == "chosen" else "dashed"
+        parts.append(_entry(f"width:22px;border-top:3px {pattern} #555", style.DRAWN_BY_LABEL[how]))
     if len(atlas.corridors):
         parts.append(f"<span>{text(style.ARROW.strip())}</span> direction of movement")
     roles = {r for rs in place_roles(atlas.corridors).values() for r in rs}
@@ -49,10 +52,10 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
     if len(atlas.support):
         symbol = style.marker_svg("o", fill=style.SUPPORT_FILL, edge=style.SUPPORT_EDGE, size=14)
         parts.append(f"{symbol} Support organisation")
-    documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
+    documents = citation_labels(atlas)
     withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
     parts.append(f"<small>{text(withheld[0].upper() + withheld[1:])}</small>")
-    parts.append(f"<small>Sources: {text(', '.join(documents) or 'none')}</small>")
+    parts.append(f"<small>Sources: {text('; '.join(documents) or 'none')}</small>")
     body = "<br>".join(parts)
     return (
         f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:300px;max-height:55vh;overflow:auto">{body}</div>'

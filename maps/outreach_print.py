@@ -16,6 +16,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from tipmap.maps import style
 from tipmap.maps.phone import STAMPS
+from tipmap.maps.plaintext import plain_figure
 from tipmap.routes.outreach import OutreachPlan, leg_text
 
 PAPERS = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
@@ -196,5 +197,5 @@ def write_plan_pdf(
         with PdfPages(path, metadata=metadata or {}) as pdf:
             for number, fig in enumerate(figures, start=1):
                 _stamp_and_footer(fig, audience, number, len(figures), width, height)
-                pdf.savefig(fig)
+                pdf.savefig(plain_figure(fig))  # data text stays text: no TeX maths, no control characters
     return len(figures)

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from tipmap.maps import style
 from tipmap.maps.escape import link, text
-from tipmap.routes.atlas import Atlas
+from tipmap.routes.atlas import Atlas, citation_label
 
 
 def period(start: Any, end: Any) -> str:
@@ -35,14 +35,11 @@ def exploitation(values: tuple[str, ...]) -> str:
 
 
 def citations(atlas: Atlas, source_ids: tuple[str, ...]) -> str:
-    """The sources behind a feature: quote, then title, publisher, year and document."""
+    """The sources behind a feature: quote, then "Publisher, year" (linked) and the title."""
     items = []
     for src in atlas.citations(source_ids):
-        meta = [link(src.get("url"), src["title"])]
-        for key in ("publisher", "year", "document"):
-            value = src.get(key)
-            if value is not None and not pd.isna(value) and str(value):
-                meta.append(text(int(value) if key == "year" else value))
+        label = citation_label(src)
+        meta = [link(src.get("url"), label)] + ([f"<i>{text(src['title'])}</i>"] if src["title"] not in label else [])
         items.append(f"<li>&ldquo;{text(src['quote'])}&rdquo;<br><small>{' · '.join(meta)}</small></li>")
     return f'<div><b>Sources</b><ol style="padding-left:1.2em;margin:0">{"".join(items)}</ol></div>'
 

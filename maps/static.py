@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
+from tipmap.maps.plaintext import plain_figure, plain_metadata
 from tipmap.maps.static_layers import draw_user_layers
 from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
 from tipmap.routes import cartography as carto
@@ -93,9 +94,8 @@ def write_static(
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
-        write_atomically(
-            output, lambda tmp: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=file_metadata(fmt, title, stamp)), force=force
-        )
+        metadata = plain_metadata(file_metadata(fmt, title, stamp))
+        write_atomically(output, lambda tmp: plain_figure(fig).savefig(tmp, format=fmt, dpi=dpi, metadata=metadata), force=force)
     return report
 
 
@@ -153,18 +153,20 @@ def _draw_basemap(ax, atlas: Atlas, view: carto.View, crs, extent) -> None:
 
 
 def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
-    drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set()}
+    drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set(), "drawn_by": set()}
     lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
     for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
         colour = style.corridor_colour(row["exploitation"])
         width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
         dash = (0, (4, 3)) if style.CONFIDENCE_DASH[row["confidence"]] else "solid"
+        dash = style.DRAWN_BY_MPL_DASH.get(row.get("drawn_by"), dash)  # chosen / country-level first
         for piece in pieces:
             xs, ys = zip(*piece)
             ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
         _arrowheads(ax, pieces, colour)
         drawn["exploitation"].add(row["exploitation"][0])
         drawn["confidence"].add(row["confidence"])
+        drawn["drawn_by"].add(row.get("drawn_by"))
     roles = place_roles(atlas.corridors)
     for role in ("transit", "source", "destination"):
         ids = {p for p, r in roles.items() if style.main_role(r) == role}

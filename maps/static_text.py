@@ -3,13 +3,14 @@ and the file metadata that carries the manifest."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
-from tipmap.routes.atlas import Atlas
+from tipmap.routes.atlas import Atlas, citation_labels
 
 #: Font sizes (points at output size); nothing is smaller than 9 pt.
 FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}
@@ -53,6 +54,10 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
                     label=style.CONFIDENCE_LABEL[level],
                 )
             )
+    for how, dash in style.DRAWN_BY_MPL_DASH.items():
+        if how in drawn.get("drawn_by", ()):
+            label = textwrap.fill(style.DRAWN_BY_LABEL[how], 30)  # the legend column is narrow
+            handles.append(Line2D([], [], color="#555555", linewidth=2.0, linestyle=dash, label=label))
     for role in style.ROLE:
         if role in drawn["roles"]:
             fill, edge, radius, label = style.ROLE[role]
@@ -115,11 +120,11 @@ def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, c
                            (subtitle, 0.918, {"fontsize": FONT["subtitle"], "color": "#333333"})):  # fmt: skip
         if line:
             fig.text(0.012, y, line, ha="left", va="top", family=label_for(line, None, "en").family, **extra)
-    documents = sorted({d for d in atlas.sources.get("document", []) if isinstance(d, str)})
+    documents = citation_labels(atlas)  # "Publisher, year" or the title, never a file name
     report.sources = documents
     lon, lat = view.centre
     kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
-    fig.text(0.012, 0.045, f"Sources: {', '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
+    fig.text(0.012, 0.045, f"Sources: {'; '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
     fig.text(
         0.012,
         0.015,

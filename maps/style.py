@@ -55,7 +55,28 @@ HOTSPOT_KIND: dict[str, tuple[str, str]] = {
     "scam_compound": ("Scam compound", "X"),
     "port": ("Port", "v"),
     "labour_site": ("Labour site", "h"),
+    "internal_trafficking": ("Internal trafficking", "o"),
 }
+
+#: Corridor dash by how it is drawn (``routes.schema.DRAWN_BY``); it overrides the confidence dash.
+DRAWN_BY_DASH: dict[str, str | None] = {"quoted": None, "chosen": "2 7", "country-level": "14 5 3 5"}
+DRAWN_BY_LABEL: dict[str, str] = {
+    "quoted": "route through places named in the report",
+    "chosen": "route drawn by tipmap, not named in the report",
+    "country-level": "country-level: the report names only the countries or regions",
+}
+
+
+#: The same patterns for matplotlib (offset, on-off sequence in points).
+DRAWN_BY_MPL_DASH: dict[str, tuple[float, tuple[float, ...]]] = {"chosen": (0, (1, 2.5)), "country-level": (0, (6, 2, 1.5, 2))}
+
+
+def corridor_dash(confidence: str, drawn_by: object = "quoted") -> str | None:
+    """Dash pattern of a corridor: how it is drawn first (chosen, country-level), then confidence."""
+    if isinstance(drawn_by, str) and DRAWN_BY_DASH.get(drawn_by):
+        return DRAWN_BY_DASH[drawn_by]
+    return CONFIDENCE_DASH.get(confidence)
+
 
 SUPPORT_KIND: dict[str, str] = {
     "ngo": "NGO",

@@ -20,6 +20,7 @@ from shapely.geometry import Point
 from tipmap.routes.errors import AtlasDataError, Problem, TipmapError
 from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
 from tipmap.routes.schema import LAYER_FILES, REVIEW_COLUMNS
+from tipmap.routes.sensitivity import STRICTNESS, inherited_sensitivity
 from tipmap.routes.tables import Readable, Table, read_table
 
 CRS = "EPSG:4326"
@@ -30,8 +31,10 @@ class Atlas:
     """The atlas layers: points and lines in EPSG:4326, plus the source records.
 
     ``corridors`` carries derived columns ``countries`` (of its waypoints) and
-    ``length_km`` (geodesic) and ``waypoint_lonlat`` (each waypoint where the drawn line
-    passes it: longitudes are unwrapped across the antimeridian); ``hotspots`` and ``support`` carry ``country`` of their place.
+    ``length_km`` (geodesic), ``drawn_by`` (quoted / chosen / country-level) and
+    ``waypoint_lonlat`` (each waypoint where the drawn line passes it: longitudes are
+    unwrapped across the antimeridian); ``hotspots`` and ``support`` carry ``country`` of
+    their place.
     """
 
     places: gpd.GeoDataFrame
@@ -50,6 +53,31 @@ class Atlas:
     def citations(self, source_ids: tuple[str, ...]) -> list[dict[str, Any]]:
         """The source records behind ``source_ids``, in order, as plain dicts."""
         return [{"id": sid, **self.sources.loc[sid].to_dict()} for sid in source_ids if sid in self.sources.index]
+
+
+#: The publisher cell of a source whose original could not be found in public.
+UNPUBLISHED = "unpublished copy"
+
+
+def citation_label(source: Any) -> str:
+    """How maps, slides and field files cite a source: "Publisher, year", or the title with its
+    publisher ("Sex trafficking in China (Wikipedia)"), or "Title (unpublished copy)"; never the
+    file name of the copy tipmap read."""
+    title = str(source.get("title") or "").strip()
+    publisher = source.get("publisher")
+    publisher = str(publisher).strip() if isinstance(publisher, str) else ""
+    year = source.get("year")
+    year = str(int(year)) if year is not None and not pd.isna(year) and str(year).strip() else ""
+    if publisher and publisher != UNPUBLISHED and year:
+        return f"{publisher}, {year}"
+    if publisher:
+        return f"{title} ({publisher})" if title else publisher
+    return title or str(source.get("id") or "")
+
+
+def citation_labels(atlas: Atlas) -> list[str]:
+    """The distinct citation labels of every source of ``atlas``, sorted."""
+    return sorted({citation_label(rec) for rec in atlas.sources.to_dict("records")})
 
 
 def default_directory() -> Readable:
@@ -110,10 +138,33 @@ def _resolve(directory: str | os.PathLike[str] | Readable | None) -> Readable:
 def _check_references(tables: dict[str, Table], problems: list[Problem]) -> None:
     sources = {r["id"] for r in tables["sources"].records}
     places = {r["id"]: r for r in tables["places"].records}
+    level = _place_levels(tables)
     for layer, table in tables.items():
         for record, row in zip(table.records, table.rows):
             report = lambda fld, msg, t=table, r=row: problems.append(Problem(t.file, r, fld, msg))  # noqa: E731
             _check_record(layer, record, sources, places, report)
+            _check_place_levels(layer, record, level, report)
+
+
+def _place_levels(tables: dict[str, Table]) -> dict[str, tuple[str, str | None]]:
+    """Each place's sensitivity, inherited from the site-precision records located at it."""
+    return inherited_sensitivity(tables["places"].records, tables["hotspots"].records + tables["support"].records)
+
+
+def _check_place_levels(layer: str, record: dict[str, Any], level: dict[str, tuple[str, str | None]], report: Any) -> None:
+    """A record may not use a place stricter than itself: a public corridor through a
+    confidential place would publish the place (#12 D)."""
+    own = record.get("sensitivity") or "public"
+    if layer == "corridors":
+        used = [("waypoints", p) for p in record.get("waypoints", ())]
+    elif layer in ("hotspots", "support"):
+        used = [("place", record.get("place"))]
+    else:
+        return
+    for fld, pid in used:
+        if pid in level and STRICTNESS[level[pid][0]] > STRICTNESS.get(own, 0):
+            origin = f" (inherited from '{level[pid][1]}' located there)" if level[pid][1] else ""
+            report(fld, f"{own} record uses {level[pid][0]} place '{pid}'{origin}")
 
 
 def _check_record(layer: str, record: dict[str, Any], sources: set[str], places: dict[str, Any], report: Any) -> None:
@@ -137,6 +188,12 @@ def _check_record(layer: str, record: dict[str, Any], sources: set[str], places:
             report("reason", "a draft needs the reason it was proposed")
     if record.get("score") is not None and not 0.0 <= record["score"] <= 1.0:
         report("score", f"{record['score']} is outside [0, 1]")
+    if layer == "places" and not record.get("country") and record.get("kind") != "region":
+        report("country", "is empty (only a region spanning several countries, such as 'Europe', has none)")
+    for pid in record.get("chosen", ()):
+        used = record.get("waypoints", ()) or (record.get("place"),)
+        if pid not in used:
+            report("chosen", f"'{pid}' is not one of the record's places ({' '.join(p for p in used if p)})")
     if layer == "corridors":
         _check_corridor(record, places, report)
     if layer == "hotspots" and record.get("intensity") is not None and record["intensity"] < 0:
@@ -168,24 +225,40 @@ def _build(tables: dict[str, Table], *, origin: str) -> Atlas:
     lonlat = {p["id"]: (p["lon"], p["lat"]) for p in place_rows}
     country_of = {p["id"]: p["country"] for p in place_rows}
 
+    level = _place_levels(tables)
+    place_rows = [{**p, "sensitivity": level[p["id"]][0]} for p in place_rows]
     places = _frame(place_rows, [Point(p["lon"], p["lat"]) for p in place_rows], "places")
+    # a region spanning several countries ("Europe") is as coarse as a country-level point
+    kind_of = {p["id"]: p["kind"] if p["country"] else "country" for p in place_rows}
     corridor_rows = [
         {
             **c,
-            "countries": tuple(dict.fromkeys(country_of[w] for w in c["waypoints"])),
+            "countries": tuple(dict.fromkeys(country_of[w] for w in c["waypoints"] if country_of[w])),
             "length_km": round(path_length_km([lonlat[w] for w in c["waypoints"]]), 1),
+            "drawn_by": drawn_by(c["waypoints"], c.get("chosen", ()), kind_of),
         }
         for c in tables["corridors"].records
     ]
     lines = [geodesic_line([lonlat[w] for w in c["waypoints"]]) for c in corridor_rows]
     for row, line in zip(corridor_rows, lines):
         row["waypoint_lonlat"] = waypoint_positions(line, [lonlat[w] for w in row["waypoints"]])
-    corridors = _frame(corridor_rows, lines, "corridors", ("countries", "length_km", "waypoint_lonlat"))
+    corridors = _frame(corridor_rows, lines, "corridors", ("countries", "length_km", "drawn_by", "waypoint_lonlat"))
     hotspots = _located(tables["hotspots"].records, lonlat, country_of, "hotspots")
     support = _located(tables["support"].records, lonlat, country_of, "support")
     sources = pd.DataFrame(tables["sources"].records)
     sources = sources.set_index("id") if len(sources) else pd.DataFrame(columns=["title"]).rename_axis("id")
     return Atlas(places, corridors, hotspots, support, sources, origin)
+
+
+def drawn_by(waypoints: tuple[str, ...], chosen: tuple[str, ...], kind_of: dict[str, str]) -> str:
+    """How a corridor is drawn (``routes.schema.DRAWN_BY``): ``chosen`` when it passes a place
+    tipmap chose, ``country-level`` when an end is a country or a multi-country region and
+    nothing is chosen, else ``quoted`` (every place is named in its quotes)."""
+    if chosen:
+        return "chosen"
+    if any(kind_of.get(w) == "country" for w in waypoints):
+        return "country-level"
+    return "quoted"
 
 
 def _located(

@@ -19,6 +19,7 @@ from tipmap.routes.extract import Draft, Reading, read_sentences
 from tipmap.routes.placenames import Place, PlaceFinder, fold
 from tipmap.routes.reports import Report, Sentence, read_report
 from tipmap.routes.schema import CONFIDENCE, LAYER_FILES, LIST_SEP
+from tipmap.routes.textsafety import safe_row
 
 
 @dataclass
@@ -174,5 +175,5 @@ def table_csv(name: str, records: list[dict[str, object]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
     writer.writeheader()
-    writer.writerows({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns} for r in records)
+    writer.writerows(safe_row({c: ("" if r.get(c) is None else r.get(c, "")) for c in columns}) for r in records)  # #12 E
     return buffer.getvalue()

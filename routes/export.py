@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
-from tipmap.routes.atlas import Atlas
+from tipmap.routes.atlas import Atlas, citation_label
 from tipmap.routes.schema import LIST_SEP
 
 #: Layers in output order; sources travel inside each feature as citation text.
@@ -15,12 +15,10 @@ PRECISION = 6  # decimal places of exported coordinates (about 0.1 m)
 
 
 def citation_text(atlas: Atlas, source_ids: tuple[str, ...]) -> str:
-    """The sources behind a feature as plain text: title, publisher, year, document and quote."""
+    """The sources behind a feature as plain text: "Publisher, year" (or the title), URL and quote."""
     parts = []
     for src in atlas.citations(source_ids):
-        meta = ", ".join(
-            str(v) for v in (src["title"], src.get("publisher"), _year(src.get("year")), src.get("document")) if _filled(v)
-        )
+        meta = ", ".join(str(v) for v in (citation_label(src), src.get("url")) if _filled(v))
         parts.append(f"{meta}: \u201c{src['quote']}\u201d")
     return " | ".join(parts)
 
@@ -74,10 +72,6 @@ def _atlas_layers(atlas: Atlas) -> dict[str, gpd.GeoDataFrame]:
         frame.insert(0, "layer", name)
         out[name] = gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
     return out
-
-
-def _year(value: Any) -> Any:
-    return int(value) if _filled(value) else None
 
 
 def _filled(value: Any) -> bool:

@@ -19,15 +19,16 @@ from tipmap.routes.reports import Report, Sentence
 EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
     (
         r"forced marriages?|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"
-        r"|buy (?:a|one) wife",
+        r"|buy (?:a|one) wife|concubines?",
         "forced_marriage",
     ),
     (
-        r"forced lab(?:ou)?r|bonded lab(?:ou)?r|debt bondage|lab(?:ou)?r transfers?|forced to work|lab(?:ou)?r trafficking",
+        r"forced labou?r|bonded labou?r|debt bondage|labou?r transfers?|forced to work|labou?r trafficking"
+        r"|labou?r exploitation",
         "forced_labour",
     ),
     (
-        r"sexual(?:ly)? exploit\w*|sex traffick\w*|forced prostitution|prostitution|brothels?|sex slaves?|sex work"
+        r"sexual(?:ly)? exploit\w*|sex traffick\w*|forced prostitution|prostitution|prostitutes?|brothels?|sex slaves?|sex work"
         r"|cybersex|sexual slavery",
         "sexual_exploitation",
     ),
@@ -37,7 +38,7 @@ EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
     ),
     (r"organ (?:removal|harvesting|trafficking)|kidneys? (?:sold|removed)", "organ_removal"),
     (
-        r"child (?:lab(?:ou)?r|trafficking|soldiers?|sex\w*|marriage)|trafficked children"
+        r"child (?:labou?r|trafficking|soldiers?|sex\w*|marriage)|trafficked children"
         r"|children (?:are|were|have been) (?:\w+ )?trafficked",
         "child_exploitation",
     ),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError, UsageProblem
 from tipmap.routes.hexbin import PUBLIC_MAX_RES
-from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_corridors, generalise_points
+from tipmap.routes.sensitivity import AUDIENCES, VISIBLE, Redaction, generalise_points, public_view
 
 SENSITIVITIES = ("public", "restricted", "confidential")
 LAYERS = ("corridors", "hotspots", "support")
@@ -38,13 +38,12 @@ def gate(atlas: Atlas, audience: str) -> Atlas:
         return atlas
     kept = {layer: atlas.layer(layer)[atlas.layer(layer)["sensitivity"].isin(VISIBLE[audience])] for layer in LAYERS}
     removed = {layer: len(atlas.layer(layer)) - len(kept[layer]) for layer in LAYERS}
-    generalised = dict.fromkeys(LAYERS, 0)
-    if audience == "public":
-        lonlat = {pid: (g.x, g.y) for pid, g in zip(atlas.places["id"], atlas.places.geometry)}
-        kept["corridors"], generalised["corridors"] = generalise_corridors(kept["corridors"], lonlat)
-        kept["hotspots"], generalised["hotspots"] = generalise_points(kept["hotspots"])
-        kept["support"], generalised["support"] = generalise_points(kept["support"])
-    return replace(atlas, **kept, redaction=Redaction(audience, removed, generalised))
+    kept["places"] = atlas.places[atlas.places["sensitivity"].isin(VISIBLE[audience])]
+    if audience != "public":
+        return replace(atlas, **kept, redaction=Redaction(audience, removed, dict.fromkeys(LAYERS, 0)))
+    view = public_view(kept, atlas.sources)  # restricted records generalised (#12 B, D)
+    redaction = Redaction(audience, removed, view.generalised, view.widened, view.withheld, view.k_min)
+    return replace(atlas, **view.layers, sources=view.sources, redaction=redaction)
 
 
 def gate_points(frame, audience: str):

@@ -11,6 +11,7 @@ from typing import Any
 from shapely.geometry import mapping
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.schema import LIST_SEP
+from tipmap.routes.textsafety import safe_row
 
 #: Columns shown by the table format, per layer (csv and json carry every column).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -46,7 +47,8 @@ def to_csv(records: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
         writer.writeheader()
         for rec in records:
-            writer.writerow({k: LIST_SEP.join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in rec.items()})
+            row = {k: LIST_SEP.join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in rec.items()}
+            writer.writerow(safe_row(row))  # no formula reaches a spreadsheet (#12 E)
     return buffer.getvalue()
 
 

@@ -109,10 +109,13 @@ def _gazetteer_index() -> dict[str, list[dict]]:
 
 
 def _distinct(candidates: list[Location]) -> list[Location]:
-    """Drop candidates within SAME_PLACE_KM of a more populous one in the same country."""
+    """Drop candidates within SAME_PLACE_KM of a more populous one in the same country, and
+    GeoNames entries without population beside a populated namesake in the same country (the
+    hamlet "Hanoi" 80 km from the capital: give LAT,LON to mean it)."""
     kept: list[Location] = []
     for cand in sorted(candidates, key=lambda c: -c.population):
         same = any(k.country == cand.country and distance_km((k.lon, k.lat), (cand.lon, cand.lat)) < SAME_PLACE_KM for k in kept)
+        same = same or (cand.population == 0 and any(k.country == cand.country and k.population > 0 for k in kept))
         if not same:
             kept.append(cand)
     return kept

@@ -13,6 +13,7 @@ from typing import Any
 
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.select import Selection
+from tipmap.routes.sensitivity import published_hash
 
 
 def tool_version() -> str:
@@ -31,12 +32,10 @@ def manifest(atlas: Atlas, selection: Selection) -> dict[str, Any]:
         "tool": "tipmap",
         "version": tool_version(),
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "data_sha256": atlas.data_hash,
+        "data_sha256": published_hash(atlas.data_hash, selection.audience),
         "filters": filters,
         "audience": selection.audience,
-        "withheld": {"removed_confidential": redaction.removed, "generalised_restricted": redaction.generalised}
-        if redaction
-        else {},
+        "withheld": redaction.summary() if redaction else {},
         "stamp": "CONFIDENTIAL" if selection.audience == "confidential" else "",
     }
 
@@ -79,7 +78,7 @@ def data_manifest(source: str, selection: Selection, *, sensitivity: str, **fact
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "input": Path(source).name,
         **({"more_inputs": [Path(p).name for p in more]} if more else {}),
-        "data_sha256": file_sha256(paths),
+        "data_sha256": published_hash(file_sha256(paths), selection.audience),  # keyed for the public (#12 B)
         "filters": filters,
         "audience": selection.audience,
         "data_sensitivity": sensitivity,

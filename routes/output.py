@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tipmap.routes.errors import OutputError, TipmapError
@@ -38,19 +41,44 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[Path], None]
     existing file at ``path`` as it was.
     """
     target = check_writable(path, force=force)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_umask())
-    try:
-        write(tmp)
-        if tmp.stat().st_size == 0:
-            raise TipmapError(f"{target}: nothing was written")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _signals_raise():
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent)
+        os.close(handle)  # mkstemp made it 0600: nobody else reads a half-written file (#12 H)
+        tmp = Path(tmp_name)
+        try:
+            write(tmp)
+            if tmp.stat().st_size == 0:
+                raise TipmapError(f"{target}: nothing was written")
+            os.chmod(tmp, 0o666 & ~_umask())  # the finished file gets the user's usual mode
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return target
+
+
+#: The list of the files tipmap wrote into an output directory (``--force`` replaces only those).
+OWN_FILES = ".tipmap-files"
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP raise SystemExit (as Ctrl-C raises KeyboardInterrupt),
+    so the temporary file is removed before the process ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), stop) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
 
 
 def check_directory(path: str | os.PathLike[str], *, force: bool = False) -> Path:
@@ -62,9 +90,30 @@ def check_directory(path: str | os.PathLike[str], *, force: bool = False) -> Pat
         raise OutputError(f"{target}: directory '{parent}' does not exist")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise OutputError(f"{target}: directory exists and is not empty; give --force to replace it")
+    if target.is_dir() and any(target.iterdir()):
+        if not force:
+            raise OutputError(f"{target}: directory exists and is not empty; give --force to replace it")
+        foreign = _foreign_files(target)
+        if foreign:
+            raise OutputError(f"{target}: holds files tipmap did not write ({foreign[0]}); not replaced, even with --force")
     return target
+
+
+def _foreign_files(directory: Path) -> list[str]:
+    """Entries of ``directory`` (files, links, empty folders) not on its list of tipmap's own
+    files; every entry when the list is missing."""
+    found = []
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        here = Path(root)
+        links = [d for d in dirs if (here / d).is_symlink()]
+        found += [str((here / n).relative_to(directory)) for n in files + links]
+        if not dirs and not files and here != directory:
+            found.append(str(here.relative_to(directory)))
+    listed = directory / OWN_FILES
+    if not listed.is_file() or listed.is_symlink():
+        return sorted(found)
+    own = set(listed.read_text(encoding="utf-8").splitlines()) | {OWN_FILES}
+    return sorted(name for name in found if name not in own)
 
 
 def write_directory_atomically(path: str | os.PathLike[str], fill: Callable[[Path], None], *, force: bool = False) -> Path:
@@ -72,14 +121,20 @@ def write_directory_atomically(path: str | os.PathLike[str], fill: Callable[[Pat
     (a directory already there is replaced only with ``force``). An error or Ctrl-C leaves the
     old directory as it was and no temporary one."""
     target = check_directory(path, force=force)
+    with _signals_raise():
+        return _fill_and_rename(target, fill)
+
+
+def _fill_and_rename(target: Path, fill: Callable[[Path], None]) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
         fill(tmp)
+        written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+        (tmp / OWN_FILES).write_text("".join(f"{name}\n" for name in written), encoding="utf-8")
         os.chmod(tmp, 0o777 & ~_umask())
         if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            target.rename(old / "previous")  # a fresh name: never a user's file called .NAME.old
             tmp.rename(target)
             shutil.rmtree(old, ignore_errors=True)
         else:

@@ -21,7 +21,11 @@ EXPLOITATION: tuple[str, ...] = (
 
 SENSITIVITY: tuple[str, ...] = ("public", "restricted", "confidential")
 CONFIDENCE: tuple[str, ...] = ("low", "medium", "high")
-PLACE_KINDS: tuple[str, ...] = ("city", "town", "border_crossing", "port", "region", "country")
+#: ``site``: a named mine, factory or shipyard placed at the site itself (``note`` says from where).
+PLACE_KINDS: tuple[str, ...] = ("city", "town", "border_crossing", "port", "region", "country", "site")
+#: How a corridor is drawn: every place named in its quotes; through a place tipmap chose
+#: (``chosen``); or between country-level points (the report names only countries).
+DRAWN_BY: tuple[str, ...] = ("quoted", "chosen", "country-level")
 HOTSPOT_KINDS: tuple[str, ...] = (
     "casino",
     "mining_site",
@@ -31,6 +35,7 @@ HOTSPOT_KINDS: tuple[str, ...] = (
     "scam_compound",
     "port",
     "labour_site",
+    "internal_trafficking",  # trafficking within one country, drawn as a region, not a line
 )
 SUPPORT_KINDS: tuple[str, ...] = ("ngo", "hotline", "shelter", "consulate", "government")
 #: How exactly a hotspot or support point is located.
@@ -42,7 +47,7 @@ STATUS: tuple[str, ...] = ("curated", "draft")
 #: Columns of the review status, in places, corridors and hotspots.
 REVIEW_COLUMNS: tuple[str, ...] = ("status", "score", "reason")
 
-#: Separator of multi-valued cells (exploitation, sources).
+#: Separator of multi-valued cells (exploitation, sources, chosen, aliases).
 LIST_SEP = ";"
 
 
@@ -60,12 +65,14 @@ PLACES: tuple[Column, ...] = (
     Column("id", kind="id"),
     Column("name"),
     Column("name_local", required=False),
-    Column("country", kind="country"),
+    Column("country", required=False, kind="country"),  # blank only for a multi-country region
     Column("kind", vocabulary=PLACE_KINDS),
     Column("lon", kind="float"),
     Column("lat", kind="float"),
     Column("gazetteer_id", required=False, kind="int"),
     Column("note", required=False),
+    Column("aliases", required=False, kind="list"),
+    Column("sensitivity", required=False, vocabulary=SENSITIVITY),
     Column("status", required=False, vocabulary=STATUS),
     Column("score", required=False, kind="float"),
     Column("reason", required=False),
@@ -85,6 +92,7 @@ CORRIDORS: tuple[Column, ...] = (
     Column("sources", kind="list"),
     Column("sensitivity", vocabulary=SENSITIVITY),
     Column("routing", required=False),
+    Column("chosen", required=False, kind="list"),
     Column("status", required=False, vocabulary=STATUS),
     Column("score", required=False, kind="float"),
     Column("reason", required=False),
@@ -104,6 +112,7 @@ HOTSPOTS: tuple[Column, ...] = (
     Column("sensitivity", vocabulary=SENSITIVITY),
     Column("precision", vocabulary=PRECISION),
     Column("location_note", required=False),
+    Column("chosen", required=False, kind="list"),
     Column("status", required=False, vocabulary=STATUS),
     Column("score", required=False, kind="float"),
     Column("reason", required=False),
@@ -121,6 +130,7 @@ SUPPORT: tuple[Column, ...] = (
     Column("sensitivity", vocabulary=SENSITIVITY),
     Column("precision", vocabulary=PRECISION),
     Column("location_note", required=False),
+    Column("chosen", required=False, kind="list"),
 )
 
 SOURCES: tuple[Column, ...] = (

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from tipmap.routes.errors import Problem
 from tipmap.routes.schema import LIST_SEP, Column
+from tipmap.routes.textsafety import restore_cell
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -135,7 +136,7 @@ def _check_header(header: Iterable[str] | None, columns: tuple[Column, ...], nam
 
 
 def _parse_cell(value: str | None, col: Column, name: str, row: int, problems: list[Problem]) -> Any:
-    text = (value or "").strip()
+    text = restore_cell((value or "").strip())  # a drafts CSV neutralised formulas (#12 E)
     if not text:
         if col.required:
             problems.append(Problem(name, row, col.name, "is empty"))

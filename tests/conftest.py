@@ -69,6 +69,8 @@ TINY = {
         ["a-mid", "Border Town", "", "CN", "border_crossing", "1", "0", "", ""],
         ["a-dst", "Destination City", "终", "CN", "city", "2", "0", "", ""],
         ["b-src", "Northern Village", "", "VN", "town", "0", "1", "", ""],
+        ["a-venue", "Venue Street", "", "CN", "town", "2", "0", "", ""],
+        ["b-shelter", "Shelter House", "", "VN", "town", "0", "1", "", ""],
     ],
     "corridors.csv": [
         [
@@ -123,7 +125,7 @@ TINY = {
             "Exact venue",
             "",
             "entertainment_district",
-            "a-dst",
+            "a-venue",
             "sexual_exploitation",
             "2",
             "",
@@ -136,9 +138,17 @@ TINY = {
     ],
     "support.csv": [
         ["o-ngo", "Helping NGO", "", "ngo", "a-dst", "hotline", "s-one", "public", "town", ""],
-        ["o-shelter", "Secret Shelter", "", "shelter", "b-src", "beds", "s-two", "confidential", "site", ""],
+        ["o-shelter", "Secret Shelter", "", "shelter", "b-shelter", "beds", "s-two", "confidential", "site", ""],
     ],
 }
+
+@pytest.fixture(autouse=True)
+def _secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test runs with a known key and a temporary config directory: no test reads or
+    creates the real ~/.config/tipmap/key (subprocesses inherit the environment)."""
+    monkeypatch.setenv("TIPMAP_KEY", "tests-only-key-0123456789abcdef")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
 
 Mutate = Callable[[dict[str, list[list[str]]]], None]
 

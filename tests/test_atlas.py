@@ -12,7 +12,7 @@ from tipmap.routes.errors import AtlasDataError, TipmapError
 
 def test_tiny_atlas_loads_as_geodataframes_in_4326(tiny_atlas):
     assert tiny_atlas.corridors.crs.to_epsg() == 4326
-    assert (len(tiny_atlas.places), len(tiny_atlas.corridors), len(tiny_atlas.hotspots), len(tiny_atlas.support)) == (4, 2, 2, 2)
+    assert (len(tiny_atlas.places), len(tiny_atlas.corridors), len(tiny_atlas.hotspots), len(tiny_atlas.support)) == (6, 2, 2, 2)
     assert list(tiny_atlas.sources.index) == ["s-one", "s-two"]
 
 

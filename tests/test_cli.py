@@ -24,8 +24,11 @@ def test_render_writes_one_html_map(runner, tmp_path, tiny_dir):
     out = tmp_path / "map.html"
     result = runner.invoke(main, ["render", "-o", str(out), "--atlas", str(tiny_dir), "--title", "T"])
     assert result.exit_code == 0, result.output
-    assert "2 corridors, 2 hotspots, 1 support points" in result.stderr
-    assert "audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in result.stderr
+    assert "2 corridors, 1 hotspots, 1 support points" in result.stderr
+    assert (
+        "audience: public; withheld (confidential): 1 support; generalised (restricted): none; "
+        "withheld (spatial k < 5): 1 hotspots"
+    ) in result.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -40,9 +43,9 @@ def test_render_filters(runner, tmp_path, tiny_dir):
 
 def test_render_the_curated_atlas(runner, tmp_path):
     out = tmp_path / "atlas.html"
-    result = runner.invoke(main, ["render", "-o", str(out), "--corridor", "cn-mo-zhuhai-macau"])
+    result = runner.invoke(main, ["render", "-o", str(out), "--corridor", "cn-mo"])
     assert result.exit_code == 0, result.output
-    assert "Casino hotels of Macau" in out.read_text(encoding="utf-8")
+    assert "Brothels and hotel rooms near Macau" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -138,7 +141,7 @@ def test_list_sources_and_support_respect_the_audience(runner, tiny_dir):
 def test_validate_a_good_directory(runner, tiny_dir):
     result = runner.invoke(main, ["validate", str(tiny_dir)])
     assert result.exit_code == 0
-    assert "valid (2 corridors, 2 hotspots, 4 places, 2 support points, 2 sources)" in result.stdout
+    assert "valid (2 corridors, 2 hotspots, 6 places, 2 support points, 2 sources)" in result.stdout
 
 
 def test_validate_prints_every_problem_on_its_own_line(runner, tmp_path, tiny_tables):

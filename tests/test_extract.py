@@ -160,8 +160,11 @@ def drafts(tmp_path):
 def test_extract_writes_drafts_in_the_atlas_format(drafts):
     out, result = drafts
     assert sorted(p.name for p in out.iterdir()) == [
-        "corridors.csv", "drafts.html", "hotspots.csv", "places.csv", "review.md", "sources.csv",
+        ".tipmap-files", "corridors.csv", "drafts.html", "hotspots.csv", "places.csv", "review.md", "sources.csv",
     ]  # fmt: skip
+    assert (out / ".tipmap-files").read_text(encoding="utf-8").split() == sorted(
+        ["corridors.csv", "drafts.html", "hotspots.csv", "places.csv", "review.md", "sources.csv"]
+    )  # the list --force checks before replacing the directory
     atlas = load_atlas(out)  # the drafts directory loads like any atlas
     corridors_by_name = {r["name"]: r for _, r in atlas.corridors.iterrows()}
     assert set(corridors_by_name) == {"Lao Cai → Hekou", "China → Macau"}

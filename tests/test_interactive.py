@@ -41,12 +41,13 @@ def test_corridors_are_drawn_with_direction_colour_and_width(html):
 
 
 def test_heat_layer_is_weighted_by_intensity(html):
-    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\], \[", html)  # the casino, intensity 4
+    assert re.search(r"L\.heatLayer\(\s*\[\[0\.0, 1\.0, 4\.0\]\]", html)  # the casino, intensity 4 (the venue: k < 5)
 
 
 def test_popup_cites_the_report(html):
     assert "Women are sold across the border." in html
-    assert "Report One" in html and "Publisher A" in html and "2020" in html and "one.txt" in html
+    assert "Publisher A, 2020" in html and "Report One" in html
+    assert "one.txt" not in html  # a file name no reader has (issue #13)
     assert 'href="https://example.org/one"' in html
 
 
@@ -64,8 +65,8 @@ def test_legend_lists_only_what_is_drawn_and_the_audience(html):
     legend = html[html.index('id="tipmap-legend"') :]
     assert "Forced marriage" in legend and "Casino" in legend
     assert "Mining site" not in legend and "Organ removal" not in legend
-    assert "Audience: public; withheld (confidential): 1 support; generalised (restricted): 1 hotspots" in legend
-    assert "one.txt" in legend
+    assert "Audience: public; withheld (confidential): 1 support; generalised (restricted): none; withheld (spatial k &lt; 5): 1 hotspots" in legend
+    assert "Sources: Publisher A, 2020" in legend and ".txt" not in legend
 
 
 def test_title_is_shown(html):
@@ -117,6 +118,7 @@ def test_a_line_across_the_antimeridian_gets_its_end_marker_on_the_line(tmp_path
 def test_the_curated_atlas_renders_with_every_hotspot_kind_it_uses():
     atlas = select(load_atlas())
     html = build_map(atlas).get_root().render()
-    for kind in ("Casino", "Mining site", "Border crossing", "Factory", "Labour site"):
+    # no seed names a border-crossing hotspot (issue #13); domestic trafficking is a hotspot kind
+    for kind in ("Casino", "Mining site", "Factory", "Labour site", "Internal trafficking"):
         assert f'"Hotspots: {kind}"' in html
     assert html.count("L.polyline(") == len(atlas.corridors)

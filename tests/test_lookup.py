@@ -44,3 +44,11 @@ def test_coordinates_are_latitude_first():
     assert (place.lon, place.lat, place.source) == (103.84, 22.34, "coordinates")
     with pytest.raises(UsageProblem, match="latitude first"):
         resolve_place("103.84,22.34")
+
+
+def test_a_populated_place_beats_an_unpopulated_namesake_in_the_same_country():
+    # GeoNames has the capital (1581130, 8 million) and a hamlet "Hanoi" 80 km south (8554466, no population)
+    from tipmap.routes.lookup import resolve_place
+
+    place = resolve_place("Hanoi")
+    assert place.country == "VN" and (round(place.lat, 2), round(place.lon, 2)) == (21.02, 105.84)

@@ -125,7 +125,7 @@ def test_outreach_command_writes_every_file(tmp_path):
     ]
     rows = list(csv.DictReader(io.StringIO((out / "outreach.csv").read_text())))
     assert rows[0]["name"] and float(rows[0]["latitude"]) == pytest.approx(21.0, abs=1.5)
-    assert "Lang Son–Pingxiang border crossing" in result.stdout and "round trip" in result.stdout
+    assert "Trafficking within Vietnam" in result.stdout and "round trip" in result.stdout  # no seed names a crossing (#13)
     assert "| visit | rank | name" in (out / "outreach.md").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tipmap-")]  # the scratch folder is gone
     assert (out / "outreach.pdf").read_bytes().startswith(b"%PDF")

@@ -42,9 +42,7 @@ def test_png_has_exactly_the_asked_pixel_size(tmp_path, tiny_dir, size, dpi, pix
 
 def test_png_shows_the_basemap_and_the_corridors(tmp_path):
     out = tmp_path / "map.png"
-    render_static(
-        out, selection=Selection(corridors=("vn-cn-lao-cai-hekou", "vn-cn-mong-cai-dongxing")), size="1200x700", dpi=100
-    )
+    render_static(out, selection=Selection(corridors=("vn-cn-foreign", "kh-vn")), size="1200x700", dpi=100)
     pixels = imread(out)[:, :, :3].reshape(-1, 3)
 
     def share(colour: str) -> float:
@@ -52,7 +50,7 @@ def test_png_shows_the_basemap_and_the_corridors(tmp_path):
 
     assert share("#DDE8F0") > 0.02  # sea
     assert share("#E6E2D6") > 0.10  # land of the countries the routes touch
-    assert share(style.EXPLOITATION["forced_marriage"].colour) > 0.0005  # Vietnam's border routes
+    assert share(style.EXPLOITATION["sexual_exploitation"].colour) > 0.0005  # Vietnam to China (country-level line)
 
 
 def test_svg_keeps_title_and_legend_as_text(tmp_path, tiny_dir):
@@ -141,7 +139,12 @@ def test_legend_lists_only_what_is_drawn(tmp_path, tiny_dir):
 def test_source_line_and_attribution(tiny_atlas):
     fig, report = plot_atlas(select(tiny_atlas), title="t")
     texts = " ".join(t.get_text() for t in fig.texts)
-    assert "Sources: one.txt" in texts and "Natural Earth" in texts and "Audience: public" in texts
+    assert (
+        "Sources: Publisher A, 2020; Report Two" in texts
+        and "one.txt" not in texts
+        and "Natural Earth" in texts
+        and "Audience: public" in texts
+    )
 
 
 def test_basemap_has_the_units_the_atlas_needs():
