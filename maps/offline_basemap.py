@@ -30,6 +30,8 @@ TOWN_ZOOMS = ((5_000_000, 4), (1_000_000, 5), (300_000, 6), (100_000, 7), (20_00
 REGION_PAD_DEG = 3.0
 #: (region area up to, simplification, grid) in degrees: larger regions are drawn coarser.
 DETAIL = ((600.0, 0.004, 0.001), (5000.0, 0.02, 0.005), (float("inf"), 0.04, 0.01))
+#: A region this wide (degrees of longitude) is the whole world: no seam, no separate borders.
+WORLD_WIDE_DEG = 300.0
 #: At most this many town labels in a page (the most populous).
 MAX_TOWNS = 4000
 
@@ -111,14 +113,20 @@ def country_labels() -> list[list]:
 
 def basemap_layers(bounds: tuple[float, float, float, float]) -> dict[str, str]:
     """GeoJSON strings for the page: ``land`` (fills) and ``borders`` (lines), coarse outside
-    the region around ``bounds`` and detailed inside it."""
+    the region around ``bounds`` and detailed inside it. When the region is the whole world,
+    ``land`` alone (outlined, repeated past 180 degrees where the data runs on) and no
+    ``borders``."""
     import geopandas as gpd
     import shapely
     from shapely.geometry import box
-    from tipmap.routes.cartography import basemap
+    from tipmap.routes import cartography as carto
 
-    world = basemap()
-    region = box(*region_box(bounds))
+    world = carto.basemap()
+    west, south, east, north = region_box(bounds)
+    if east - west >= WORLD_WIDE_DEG:  # the whole world is the region: one layer, outlines drawn on it
+        land = carto.web_basemap(bounds, tolerance_deg=DETAIL[-1][1])  # repeated past 180 where lines run on
+        return {"land": land.to_json(drop_id=True, separators=(",", ":")), "borders": ""}
+    region = box(west, south, east, north)
     tolerance, grid = next((t, g) for limit, t, g in DETAIL if region.area <= limit)
     coarse = shapely.set_precision(world.geometry.simplify(0.1, preserve_topology=True).values, 0.01)
     fine = shapely.set_precision(world.geometry.simplify(tolerance, preserve_topology=True).values, grid)
@@ -155,10 +163,14 @@ class OfflineBasemap(MacroElement):
           map.createPane('tipmapBasemap'); map.getPane('tipmapBasemap').style.zIndex = 200;
           map.createPane('tipmapLabels'); map.getPane('tipmapLabels').style.zIndex = 450;
           map.getPane('tipmapLabels').style.pointerEvents = 'none';
+          var outlined = {{ 'false' if this.borders else 'true' }};
           L.geoJSON({{ this.land }}, {pane: 'tipmapBasemap', interactive: false,
-            style: {stroke: false, fillColor: {{ this.land_colour|tojson }}, fillOpacity: 1}}).addTo(map);
+            style: {stroke: outlined, color: {{ this.border|tojson }}, weight: 0.9,
+                    fillColor: {{ this.land_colour|tojson }}, fillOpacity: 1}}).addTo(map);
+          {% if this.borders %}
           L.geoJSON({{ this.borders }}, {pane: 'tipmapBasemap', interactive: false,
             style: {color: {{ this.border|tojson }}, weight: 0.9, opacity: 1}}).addTo(map);
+          {% endif %}
           var countries = {{ this.countries }}, towns = {{ this.towns }};
           var labels = L.layerGroup().addTo(map);
           function esc(s) { var d = document.createElement('span'); d.textContent = s; return d.innerHTML; }

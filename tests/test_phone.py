@@ -89,7 +89,9 @@ def _box(page, selector):
 def test_the_plan_opens_at_phone_size_with_no_request(phone, plan_page):
     page, problems, requested = phone
     assert requested == [] and problems == []
-    assert page.locator(".tipmap-visit").count() == len(plan_page[1].sites) == 51  # 50 sites and the border gate
+    sites = plan_page[1].sites
+    assert page.locator(".tipmap-visit").count() == len(sites)
+    assert sum(s.layer == "team" for s in sites) == 50  # the grid lies within 7 km of the base: all 50 are in
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing runs off sideways
     header = _box(page, "#tipmap-header")
