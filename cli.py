@@ -254,6 +254,13 @@ def main() -> None:
 @click.option(
     "--offline", is_flag=True, help="One self-contained file: Leaflet inlined, bundled basemap, no network when opened."
 )
+@click.option("--from", "flow_from", metavar="COLUMN", help="Case tables in --data: the origin column (country or region).")
+@click.option("--to", "flow_to", metavar="COLUMN", help="Case tables in --data: the destination column (country or region).")
+@click.option("--count", "flow_count", metavar="COLUMN", help="Case tables: cases per row (a pre-aggregated table).")
+@click.option("--year", "flow_year", metavar="COLUMN", help="Case tables: the year column (for --since/--until).")
+@click.option("--type", "flow_type", metavar="COLUMN", help="Case tables: the exploitation type column.")
+@click.option("--no-atlas", is_flag=True, help="Draw --data alone, without the atlas's corridors and places.")
+@click.option("--table", "flow_table", metavar="FILE", help="Also write the case flows as CSV (every case accounted for).")
 @options(*RECORDS, "force")
 def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -> None:
     """Draw the atlas as one interactive HTML map.
@@ -265,13 +272,30 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
       tipmap render -o history.html --until 1900 --title "Tonkin to China, from 1875"
       tipmap render -o field.html --offline --country MN
       tipmap render -o cases.html --data ctdc.csv
+      tipmap render -o flows.html --data t.csv --from Origin --to Destination --no-atlas --table flows.csv
     """
     from tipmap.maps.interactive import write_html
     from tipmap.maps.writers import output_format
+    from tipmap.routes.flows import FlowColumns
 
     output_format("render", output, force=force)
-    result = _atlas_result(kwargs)
+    names = ("flow_from", "flow_to", "flow_count", "flow_year", "flow_type")
+    flow_columns = FlowColumns(*(kwargs.pop(n) for n in names))
+    if (flow_columns.origin is None) != (flow_columns.destination is None):
+        raise click.UsageError("--from and --to go together")
+    table = kwargs.pop("flow_table")
+    result = _atlas_result(kwargs, flow_columns=flow_columns, no_atlas=kwargs.pop("no_atlas"))
+    if table:
+        from tipmap.routes.output import check_writable
+
+        check_writable(table, force=force)
     write_html(result, output, title=title, offline=offline, force=force)
+    if table:
+        from tipmap.maps.imported import write_flows_table
+        from tipmap.routes.output import write_atomically
+
+        flows = [layer.data for layer in result.layers if layer.kind == "flows"]
+        write_atomically(table, lambda tmp: write_flows_table(flows, tmp), force=force)
     atlas = result.atlas
     click.echo(
         f"{output}: {len(atlas.corridors)} corridors, {len(atlas.hotspots)} hotspots, "

@@ -57,13 +57,22 @@ def _encoded(cells, classes: np.ndarray, *, weighted: bool) -> list[list[float]]
     return out
 
 
+def human(value: float) -> str:
+    """A number as people write it: 12,512 and 0.25, never 1.251e+04."""
+    value = float(value)
+    if value.is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.{2 if abs(value) >= 1 else 3}f}".rstrip("0").rstrip(".")
+
+
 def _hex_legend(binning: Binning, breaks: list[float], ramp, *, weighted: bool, notes: list[str]) -> str:
-    lows = [min(binning.cells["weight" if weighted else "count"])] + breaks[:-1]
+    from tipmap.routes.hexbin import class_ranges
+
     rows = []
-    for colour, low, high in zip(ramp, lows, breaks):
+    for colour, (low, high, included) in zip(ramp, class_ranges(breaks, min(binning.cells["weight" if weighted else "count"]))):
+        span = human(high) if low == high else f"{'' if included else 'over '}{human(low)} – {human(high)}"
         rows.append(
-            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};border:1px solid #333"></span> '
-            f"{low:,.4g} – {high:,.4g}"
+            f'<span style="display:inline-block;width:14px;height:10px;background:{colour};border:1px solid #333"></span> {span}'
         )
     head = (
         f"<b>{'Weight' if weighted else 'Points'} per hexagon</b> (H3 resolution {binning.resolution}, {binning.points:,} points)"

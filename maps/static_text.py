@@ -16,7 +16,6 @@ from tipmap.routes.atlas import Atlas, citation_labels
 FONT = {"title": 20, "subtitle": 13, "label": 10, "country": 10, "legend": 10, "legend_title": 11, "small": 9}
 
 
-
 @dataclass
 class PlotReport:
     """What a plot drew, for the user and for tests."""

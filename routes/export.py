@@ -76,5 +76,3 @@ def _atlas_layers(atlas: Atlas) -> dict[str, gpd.GeoDataFrame]:
 
 def _filled(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and value != value) and str(value) != ""
-
-

@@ -212,21 +212,39 @@ def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
 
 
 def class_breaks(values: np.ndarray, *, k: int = 5, scheme: str = "quantiles") -> list[float]:
-    """Upper bounds of ``k`` classes, the last being the maximum.
+    """Upper bounds of at most ``k`` classes, strictly increasing, the last being the maximum.
 
     Quantiles are numpy's (the same as mapclassify.Quantiles); natural breaks come from
-    mapclassify, imported only when asked for (it takes a second to import).
+    mapclassify, imported only when asked for (it takes a second to import). Whole-number
+    data (counts) get whole-number bounds; repeated bounds are merged, so tied data fall
+    back to fewer classes rather than to classes that overlap or repeat.
     """
     values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
     distinct = np.unique(values)
     if len(distinct) <= k:
         return [float(v) for v in distinct]
     if scheme == "natural":
         import mapclassify
 
-        return [float(b) for b in mapclassify.NaturalBreaks(values, k=k).bins]
-    breaks = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:]))
-    return [float(b) for b in breaks]
+        breaks = np.asarray(mapclassify.NaturalBreaks(values, k=k).bins, dtype=float)
+    else:
+        breaks = np.quantile(values, np.linspace(0, 1, k + 1)[1:])
+    if np.all(values == np.round(values)):
+        breaks = np.ceil(breaks)
+    breaks[-1] = distinct[-1]
+    return [float(b) for b in np.unique(breaks)]
+
+
+def class_ranges(breaks: list[float], minimum: float) -> list[tuple[float, float, bool]]:
+    """``(low, high, low_included)`` of each class of :func:`classify`: the first class is
+    ``minimum``..``breaks[0]``; each other holds the values above the previous bound up to
+    its own (for whole numbers, from the previous bound + 1, so no two ranges share a value)."""
+    whole = all(float(b).is_integer() for b in breaks) and float(minimum).is_integer()
+    ranges = [(float(minimum), float(breaks[0]), True)]
+    for low, high in zip(breaks, breaks[1:]):
+        ranges.append((low + 1, high, True) if whole else (low, high, False))
+    return ranges
 
 
 def classify(values: np.ndarray, breaks: list[float]) -> np.ndarray:

@@ -50,9 +50,12 @@ def atlas_job(
     allow_empty: bool = False,
     min_count: int = MIN_COUNT,
     count_base: int = COUNT_BASE,
+    flow_columns: Any = None,
+    no_atlas: bool = False,
 ) -> AtlasResult:
     """``render``, ``plot``, ``export`` and ``list``: the atlas selected for an audience, with
-    the user's files (``--data``) read under the same audience rule.
+    the user's files (``--data``) read under the same audience rule and the same filters;
+    ``flow_columns`` names case tables' columns; ``no_atlas`` leaves the atlas's records out.
 
     Raises
     ------
@@ -62,8 +65,16 @@ def atlas_job(
     from tipmap.routes.manifest import manifest
 
     atlas = select(load_atlas(data_dir), selection)
+    if no_atlas:
+        if not data:
+            raise SelectionError("--no-atlas needs --data: there is nothing else to draw")
+        atlas = _without_records(atlas)
     policy = data_policy(data_sensitivity, selection.audience, min_count=min_count, count_base=count_base)
-    layers = tuple(load_user_data(data, policy=policy, labels=data_labels)) if data else ()
+    layers = (
+        tuple(load_user_data(data, policy=policy, labels=data_labels, selection=selection, flow_columns=flow_columns))
+        if data
+        else ()
+    )
     if is_empty(atlas) and not layers and not allow_empty:
         raise SelectionError(NOTHING)
     stamp = manifest(atlas, selection)
@@ -71,8 +82,53 @@ def atlas_job(
         stamp["data_files"] = [Path(p).name for p in data]
         stamp["data_sensitivity"] = data_sensitivity
         stamp["suppression"] = {"min_count": policy.min_count, "count_base": policy.count_base}
+        flows = [flow_stamp(layer.data, layer.label) for layer in layers if layer.kind == "flows"]
+        if flows:
+            stamp["data_flows"] = flows
     view = selection.bbox or (drafts_bounds(list(layers)) if fit_data else None)
+    if view is None and no_atlas:
+        view = data_bounds(list(layers))
     return AtlasResult(atlas, selection, stamp, layers, view)
+
+
+def _without_records(atlas: Atlas) -> Atlas:
+    """The atlas with nothing to draw (``--no-atlas``: the user's data alone)."""
+    return replace(
+        atlas,
+        corridors=atlas.corridors.iloc[:0],
+        hotspots=atlas.hotspots.iloc[:0],
+        support=atlas.support.iloc[:0],
+        places=atlas.places.iloc[:0],
+        sources=atlas.sources.iloc[:0],
+    )
+
+
+def flow_stamp(flows: Any, name: str) -> dict[str, Any]:
+    """What the manifest says of one case table: every group of cases and what the filters removed."""
+    return {
+        "layer": name,
+        "cases": flows.total,
+        "drawn": int(flows.lines["cases"].sum()) if len(flows.lines) else 0,
+        "domestic": flows.domestic,
+        "not_drawn": flows.not_drawn,
+        "removed_by_filters": flows.filtered,
+        "suppressed_below": flows.min_count,
+        "suppressed": flows.suppressed,
+    }
+
+
+def data_bounds(layers: list[UserLayer]) -> tuple[float, float, float, float] | None:
+    """The extent of the user's flows and hexagons (``--no-atlas`` opens on them)."""
+    boxes = []
+    for layer in layers:
+        if layer.kind == "flows" and len(layer.data.lines):
+            boxes.append(tuple(layer.data.lines.total_bounds))
+            boxes += [(lon, lat, lon, lat) for _, lon, lat in layer.data.domestic_points.values()]
+        elif layer.kind == "hexagons" and len(layer.data.cells):
+            boxes.append(layer.data.bounds)
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 @dataclass(frozen=True)
@@ -125,13 +181,21 @@ def hotspots_job(
         from tipmap.routes.distributed import aggregate_dask
 
         binning = aggregate_dask(
-            source, columns=columns, resolution=resolution, max_resolution=policy.max_resolution, scheduler=scheduler
+            source,
+            columns=columns,
+            resolution=resolution,
+            max_resolution=policy.max_resolution,
+            scheduler=scheduler,
+            strict=strict,
+            reports=reports,
         )
     else:
         reports = [ImportReport(path) for path in (source, *more)]
-        chunks = itertools.chain.from_iterable(
-            iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports
-        )
+        chunks = itertools.chain.from_iterable(iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports)
+        if selection.bbox is not None:  # --bbox applies to the user's points too
+            from tipmap.routes.importer import points_in_bbox
+
+            chunks = points_in_bbox(chunks, selection.bbox, reports[0])
         binning = aggregate(
             chunks,
             resolution=resolution,
@@ -168,6 +232,8 @@ def hotspots_job(
     dropped = sum(r.dropped for r in reports)
     if dropped:
         notes.append(f"{dropped:,} rows not used (see the command's report)")
+    for r in reports:  # rows used with a caveat (missing weights, places at a capital...), said in the key
+        notes += [f"{n:,} {what}" for what, n in r.counts.items() if n and not what.startswith("_")]
     return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
 
 

@@ -63,6 +63,7 @@ def resolve_place(text: str, *, atlas: Atlas | None = None, country: str | None 
         raise PlaceNotFound("an empty place name")
     candidates = _atlas_matches(atlas, key) if atlas is not None else []
     if not candidates:
+        _not_a_country(text)
         candidates = _gazetteer_matches(key)
     if country:
         candidates = [c for c in candidates if c.country == country.upper()]
@@ -76,6 +77,18 @@ def resolve_place(text: str, *, atlas: Atlas | None = None, country: str | None 
         hint = "give --country or LAT,LON" if len({c.country for c in candidates}) > 1 else "give LAT,LON"
         raise AmbiguousPlace(f"'{text}' is ambiguous: {listed}{more}; {hint}")
     return candidates[0]
+
+
+def _not_a_country(text: str) -> None:
+    """A country or region's name or code is never looked up as a town ("Belgium" is not
+    Belgium, Wisconsin; "US" not a village in France)."""
+    from tipmap.routes.countries import area, looks_like_code
+
+    found = area(text)
+    if found is not None:
+        raise PlaceNotFound(f"'{text}' is a {found.kind} ({found.name}), not a place; give a town or LAT,LON")
+    if looks_like_code(text):
+        raise PlaceNotFound(f"'{text}' looks like a country code tipmap does not know, not a place; give a town or LAT,LON")
 
 
 def _atlas_matches(atlas: Atlas, key: str) -> list[Location]:

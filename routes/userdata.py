@@ -37,29 +37,39 @@ def load_user_data(
     *,
     policy: DataPolicy,
     labels: dict[str, str] | None = None,
+    selection: Any = None,
+    flow_columns: Any = None,
 ) -> list[UserLayer]:
-    """Read and aggregate each of ``paths`` as ``policy`` allows."""
+    """Read and aggregate each of ``paths`` as ``policy`` allows; the ``selection``'s filters
+    apply to the rows of case tables before they are aggregated (and ``--bbox`` to points);
+    ``flow_columns`` (:class:`routes.flows.FlowColumns`) names a case table's columns."""
     layers = []
     for path in paths:
         name = Path(path).name
         if Path(path).is_dir():
             layers.append(_drafts(path, policy.audience, (labels or {}).get(path)))
         else:
-            layers.append(_file_layer(path, name, policy))
+            layers.append(_file_layer(path, name, policy, selection, flow_columns))
     return layers
 
 
-def _file_layer(path: str, name: str, policy: DataPolicy) -> UserLayer:
-    from tipmap.routes.flows import is_case_table, read_flows
+def _file_layer(path: str, name: str, policy: DataPolicy, selection: Any = None, flow_columns: Any = None) -> UserLayer:
+    from tipmap.routes.flows import FlowColumns, describe, gate_flows, is_case_table, read_flows
     from tipmap.routes.gate import suppress_counts
     from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
-    from tipmap.routes.importer import ImportReport, iter_points
+    from tipmap.routes.importer import ImportReport, iter_points, points_in_bbox
 
-    if is_case_table(path):
-        flows = read_flows(path)
+    flow_columns = flow_columns or FlowColumns()
+    if is_case_table(path, flow_columns):
+        flows = read_flows(path, columns=flow_columns, selection=selection, min_count=1)
+        flows = gate_flows(flows, policy)
+        flows.report.notes.extend(describe(flows))
         return UserLayer("flows", flows, f"Case flows: {name}", path, flows.report)
     report = ImportReport(path)
-    binning = aggregate(iter_points(path, report=report), max_resolution=policy.max_resolution)
+    points = iter_points(path, report=report)
+    if selection is not None and selection.bbox is not None:  # the other filters need fields points do not have
+        points = points_in_bbox(points, selection.bbox, report)
+    binning = aggregate(points, max_resolution=policy.max_resolution)
     cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
     binning = replace(binning, cells=cells)
     binning = replace(binning, bounds=cell_bounds(binning))  # the cells' extent, never the points'

@@ -67,8 +67,21 @@ def test_cells_are_hexagons_in_lon_lat():
 def test_class_breaks_and_classes():
     values = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     breaks = class_breaks(values, k=5)
-    assert breaks == pytest.approx([2.8, 4.6, 6.4, 8.2, 10.0])  # quintiles
-    assert classify(values, breaks).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert breaks == [3, 5, 7, 9, 10]  # quintiles 2.8, 4.6, 6.4, 8.2, 10 rounded up: counts are whole numbers
+    assert classify(values, breaks).tolist() == [0, 0, 0, 1, 1, 2, 2, 3, 3, 4]
+    fractional = class_breaks(values + 0.5, k=5)
+    assert fractional == pytest.approx([3.3, 5.1, 6.9, 8.7, 10.5])
+
+
+def test_tied_counts_give_fewer_classes_that_never_overlap():
+    from tipmap.maps.hexlayer import human
+    from tipmap.routes.hexbin import class_ranges
+
+    values = np.array([1] * 60 + [2] * 30 + [3, 4, 5, 6, 7, 12_512])  # most cells hold 1 or 2 points
+    breaks = class_breaks(values, k=5)
+    assert breaks == [1, 2, 12_512]  # quantiles 1, 1, 2, 2, 12512: repeated bounds merged
+    assert class_ranges(breaks, 1) == [(1, 1, True), (2, 2, True), (3, 12_512, True)]
+    assert [human(v) for v in (12_512, 0.25, 3.0, 1234.5)] == ["12,512", "0.25", "3", "1,234"]
 
 
 CTDC = """yearOfRegistration,citizenship,CountryOfExploitation,isForcedLabour,isSexualExploit
@@ -84,12 +97,10 @@ def test_case_tables_become_country_flows(tmp_path):
     path = tmp_path / "ctdc.csv"
     path.write_text(CTDC)
     assert is_case_table(path)
-    flows = read_flows(path)
+    flows = read_flows(path, min_count=1)
     pairs = {(r["from"], r["to"]): (r["cases"], r["exploitation"], r["years"]) for _, r in flows.lines.iterrows()}
     assert pairs == {("VN", "CN"): (2, ("sexual_exploitation",), "2018–2019"), ("MM", "TH"): (1, ("forced_labour",), "2019–2019")}
-    assert flows.domestic == 1 and flows.report.bad == {
-        "have a citizenship or country of exploitation that is not an ISO-2 code": [5]
-    }
+    assert flows.domestic == 1 and flows.not_drawn == {"origin coded unknown": 1}  # XX
 
 
 def write_points(tmp_path, n=2000, seed=3):
@@ -184,6 +195,83 @@ def test_dask_engine_gives_the_same_cells(tmp_path):
     )
 
 
+def both_engines(path, columns: PointColumns, *, strict: bool = False):
+    """The in-memory and the dask engine (a thread-only local cluster, to be quick) on one input."""
+    pytest.importorskip("dask.distributed")
+    from tipmap.routes.distributed import aggregate_dask
+    from tipmap.routes.importer import ImportReport
+
+    report = ImportReport(str(path))
+    memory = aggregate(iter_points(path, columns=columns, strict=strict, report=report), weight=columns.weight, by=columns.by)
+    reports: list = []
+    distributed = aggregate_dask(str(path), columns=columns, workers=1, processes=False, strict=strict, reports=reports)
+    return memory, report, distributed, reports[0]
+
+
+def same_cells(a, b, by=None):
+    keys = ["cell", by] if by else ["cell"]
+    pd.testing.assert_frame_equal(
+        a.cells.sort_values(keys).reset_index(drop=True)[[*keys, "count", "weight"]],
+        b.cells.sort_values(keys).reset_index(drop=True)[[*keys, "count", "weight"]],
+        check_dtype=False,
+    )
+    assert (a.resolution, a.points, a.bounds) == (b.resolution, b.points, b.bounds)
+
+
+def test_both_engines_on_a_utm_csv_with_crs(tmp_path):
+    # UTM 48N: (500000, 2322000) is about 105.0 E, 21.0 N; (585000, 2323000) about 105.8 E
+    path = tmp_path / "utm.csv"
+    path.write_text("easting,northing\n500000,2322000\n585000,2323000\n585100,2323100\nfar,2323000\n")
+    columns = PointColumns(lat="northing", lon="easting", crs="EPSG:32648")
+    memory, report, distributed, dreport = both_engines(path, columns)
+    same_cells(memory, distributed)
+    assert memory.points == 3 and 104.9 < memory.bounds[0] < 105.1
+    assert report.bad == dreport.bad == {"have a longitude that is not a number": [4]}
+
+
+def test_both_engines_on_a_string_latitude_column_with_bad_rows(tmp_path):
+    path = tmp_path / "s.csv"
+    rows = ["lat,lon,type"] + ["21.0285,105.8542,a"] * 3 + ["N 21,105.8,b", "95,105,", "20.8449,106.6881,", ",,b"]
+    path.write_text("\n".join(rows) + "\n")
+    memory, report, distributed, dreport = both_engines(path, PointColumns(by="type"))
+    same_cells(memory, distributed, by="type")
+    assert sorted(memory.cells["type"]) == ["(blank)", "a"]  # the Haiphong row's blank type is kept
+    assert (
+        report.bad
+        == dreport.bad
+        == {
+            "have a latitude that is not a number": [4],
+            "have a latitude outside ±90": [5],
+            "have no coordinates (empty, NaN or infinite)": [7],
+        }
+    )
+    assert report.describe() == dreport.describe()
+
+
+def test_both_engines_with_place_names(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("place,victims\nLao Cai,2\nVietnam,1\nXyzzyville,4\nLao Cai,\n")
+    memory, report, distributed, dreport = both_engines(path, PointColumns(weight="victims"))
+    same_cells(memory, distributed)
+    assert memory.points == 3 and memory.cells["weight"].sum() == 3.0  # 2 + 1; the blank weight is not a 0 but missing
+    assert report.describe() == dreport.describe()
+    assert "1 rows have no weight" in report.describe() and "1 rows name a country or region" in report.describe()
+
+
+def test_both_engines_stop_on_the_same_row_with_strict(tmp_path):
+    from tipmap.routes.importer import ImportError_
+
+    path = tmp_path / "s.csv"
+    path.write_text("lat,lon\n21,105\n21,105\n21,north\n95,105\n")
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+        both_engines(path, PointColumns(), strict=True)
+    pytest.importorskip("dask.distributed")
+    from tipmap.routes.distributed import aggregate_dask
+
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+        aggregate_dask(str(path), workers=1, processes=False, strict=True)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -209,12 +297,16 @@ def test_render_with_data_draws_flows_and_hexagons(tmp_path):
     result = CliRunner().invoke(main, [*args, "--min-count", "1", "--count-base", "1"])
     assert result.exit_code == 0, result.output
     html = out.read_text()
-    assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "VN → CN: 2 cases" in html
+    assert "Case flows: ctdc.csv" in html and "Points (hexagons): points.csv" in html and "Vietnam → China: 2 cases" in html
+    assert "MM → TH" not in html and "Myanmar → Thailand" not in html  # --country VN applies to the flows
+    assert "2 cases removed by the filters: not in --country VN" in result.stderr  # MM->TH, XX->CN
     manifest = json.loads(__import__("html").unescape(html.split('name="tipmap-manifest" content="')[1].split('"')[0]))
     assert manifest["data_files"] == ["points.csv", "ctdc.csv"]
+    (stamp,) = manifest["data_flows"]
+    assert stamp["removed_by_filters"] == {"not in --country VN": 2} and stamp["drawn"] == 2 and stamp["domestic"] == 1
     # each imported layer has its own key: class breaks for the hexagons, the width scale for flows
     assert 'id="tipmap-key-0"' in html and 'id="tipmap-key-1"' in html
-    assert "Points per hexagon" in html and "widest: 2 cases" in html
+    assert "Points per hexagon" in html and "2 cases</div>" in html
 
 
 def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
@@ -229,3 +321,13 @@ def test_cells_computed_in_parallel_slices_equal_one_call(monkeypatch):
     assert [h3.int_to_str(int(c)) for c in cells[[0, 500, 1000]]] == [
         h3.latlng_to_cell(lats[i], lons[i], 6) for i in (0, 500, 1000)
     ]
+
+
+def test_hotspots_bbox_applies_to_the_points(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("lat,lon\n21.0285,105.8542\n21.0286,105.8543\n13.75,100.50\n")  # two in Hanoi, one in Bangkok
+    out = tmp_path / "cells.parquet"
+    args = ["hotspots", str(path), "-o", str(out), "--audience", "internal", "--bbox", "105,20,107,22", "--resolution", "7"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert int(pd.read_parquet(out)["count"].sum()) == 2 and "1 points outside --bbox (not drawn)" in result.stderr

@@ -140,7 +140,7 @@ def test_polygons_count_at_a_point_inside_and_invalid_ones_are_repaired(tmp_path
     assert len(points) == 3 and not report.bad
     assert 0 <= points["lon"].iloc[1] <= 2 and 0 <= points["lat"].iloc[1] <= 2  # inside the repaired bow tie
     assert 10 < points["lon"].iloc[2] < 12 and 10 < points["lat"].iloc[2] < 12
-    assert "1 invalid polygons repaired with make_valid (rows 2)" in report.describe()
+    assert "1 invalid polygons repaired with make_valid" in report.describe()
     assert "2 polygons counted at a point inside each" in report.describe()
 
 
@@ -159,21 +159,26 @@ def test_truncated_geojson(tmp_path):
 
 
 def test_a_geopackage_that_is_not_a_database(tmp_path):
-    with pytest.raises(ImportError_, match="cannot be read as gpkg"):
+    with pytest.raises(ImportError_, match="x.gpkg: not a GeoPackage: file is not a database"):
         read_points(write(tmp_path, "x.gpkg", "this is not sqlite"))
 
 
 def test_files_past_the_size_limit_are_refused(tmp_path, monkeypatch):
-    import tipmap.routes.importer as importer
+    import tipmap.routes.readers as readers
 
-    monkeypatch.setattr(importer, "MAX_VECTOR_BYTES", 100)
+    monkeypatch.setattr(readers, "MAX_WHOLE_BYTES", 100)
     path = write(tmp_path, "big.geojson", '{"type":"FeatureCollection","features":[' + ",".join(["[0,0]"] * 100) + "]}")
     with pytest.raises(ImportError_, match="over the 0 MB limit"):
         read_points(path)
 
 
 def test_unknown_format(tmp_path):
-    with pytest.raises(ImportError_, match="unknown input format '.xlsx'"):
+    with pytest.raises(ImportError_, match="unknown input format '.docx'"):
+        read_points(write(tmp_path, "p.docx", "x"))
+
+
+def test_an_xlsx_that_is_not_a_workbook(tmp_path):
+    with pytest.raises(ImportError_, match="p.xlsx: cannot be read as Excel .xlsx: File is not a zip file"):
         read_points(write(tmp_path, "p.xlsx", "x"))
 
 
@@ -182,3 +187,207 @@ def test_chunks_cover_every_row_once(tmp_path):
     report = ImportReport("p")
     points, _ = read_points(write(tmp_path, "p.csv", "\n".join(rows) + "\n"), chunk_rows=1000, report=report)
     assert len(points) == 2500 and report.rows == 2500 and np.all(np.diff(points["row"]) == 1)
+
+
+# ---------------------------------------------------------------- the reader registry (issue #11 item 5)
+
+ROWS = "lat,lon,victims\n21.0,105.8,3\n13.7,100.5,\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_utf16_and_bom_text_is_read(tmp_path, encoding):
+    path = tmp_path / "p.csv"
+    path.write_bytes(ROWS.replace("\n", "\r\n").encode(encoding))  # utf-16 writes a BOM; utf-16-le does not
+    points, report = read_points(path, columns=PointColumns(weight="victims"))
+    assert points[["lon", "lat"]].to_numpy().tolist() == [[105.8, 21.0], [100.5, 13.7]] and report.used == 2
+
+
+def test_semicolon_and_tab_separated_text(tmp_path):
+    semi = write(tmp_path, "p.csv", "lat;lon\n21.0;105.8\n")
+    tab = write(tmp_path, "p.tsv", "lat\tlon\n21.0\t105.8\n")
+    assert read_points(semi)[0]["lon"].tolist() == read_points(tab)[0]["lon"].tolist() == [105.8]
+
+
+def test_excel_first_sheet(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Latitude", "Longitude", "type"])
+    sheet.append([21.0, 105.8, "forced_labour"])
+    sheet.append(["13.7", "100.5", None])  # numbers typed as text, as exports often have them
+    sheet.append([None, None, "x"])
+    book.save(tmp_path / "p.xlsx")
+    points, report = read_points(tmp_path / "p.xlsx", columns=PointColumns(by="type"))
+    assert points[["lon", "lat"]].to_numpy().tolist() == [[105.8, 21.0], [100.5, 13.7]]
+    assert points["type"].tolist() == ["forced_labour", "(blank)"]
+    assert report.bad == {"have no coordinates (empty, NaN or infinite)": [3]}
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "feather"])
+def test_plain_parquet_and_feather_are_tables_with_coordinate_columns(tmp_path, suffix):
+    import pandas as pd
+
+    frame = pd.DataFrame({"lat": [21.0, 13.7, 13.7], "lon": [105.8, 100.5, 200.0], "n": ["a", "b", "c"]})
+    path = tmp_path / f"p.{suffix}"
+    frame.to_parquet(path) if suffix == "parquet" else frame.to_feather(path)
+    points, report = read_points(path)
+    assert points[["lon", "lat"]].to_numpy().tolist() == [[105.8, 21.0], [100.5, 13.7]]
+    assert report.bad == {"have a longitude outside ±180": [3]}
+
+
+def test_gpx_waypoints(tmp_path):
+    path = write(
+        tmp_path,
+        "w.gpx",
+        '<?xml version="1.0"?><gpx version="1.1" creator="hand" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<wpt lat="21.0" lon="105.8"><name>a</name></wpt><wpt lat="13.7" lon="100.5"><name>b</name></wpt></gpx>',
+    )
+    points, report = read_points(path)
+    assert points[["lon", "lat"]].to_numpy().tolist() == [[105.8, 21.0], [100.5, 13.7]]
+    assert "read layer 'waypoints'" in report.describe()
+
+
+def test_content_decides_over_the_suffix(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"lat": [21.0], "lon": [105.8]}).to_parquet(tmp_path / "export.csv")  # Parquet named .csv
+    assert read_points(tmp_path / "export.csv")[0]["lon"].tolist() == [105.8]
+
+
+def test_a_string_latitude_column_keeps_its_good_rows(tmp_path):
+    path = write(tmp_path, "p.csv", "lat,lon\n21.0,105.8\nN 13.7,100.5\n,100\n")
+    points, report = read_points(path)
+    assert points["lat"].tolist() == [21.0]
+    assert report.bad == {"have a latitude that is not a number": [2], "have no coordinates (empty, NaN or infinite)": [3]}
+
+
+def test_missing_weights_are_counted_not_zero(tmp_path):
+    points, report = read_points(write(tmp_path, "p.csv", ROWS), columns=PointColumns(weight="victims"))
+    assert np.isnan(points["victims"][1]) and report.used == 2
+    assert "1 rows have no weight (blank or not a number)" in report.describe()
+
+
+# ---------------------------------------------------------------- bounded reading (issue #12 F/6, H)
+
+
+def test_a_million_column_csv_is_refused_quickly(tmp_path):
+    import time
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n" + ",".join("1" * 1_000_000) + "\n")
+    start = time.monotonic()
+    with pytest.raises(ImportError_, match="header line is over 1,024 KB"):
+        read_points(path)
+    assert time.monotonic() - start < 2
+
+
+def test_too_many_columns_in_a_short_header(tmp_path):
+    path = write(tmp_path, "wide.csv", ",".join("c" for _ in range(20_000)) + "\n")
+    with pytest.raises(ImportError_, match="20,000 columns is over the limit of 10,000"):
+        read_points(path)
+
+
+def recursive_view_geopackage(path):
+    """A one-layer GeoPackage whose layer is a view that never ends (the attack of issue #12 F)."""
+    import sqlite3
+
+    gpd.GeoDataFrame({"n": [1]}, geometry=[Point(1, 1)], crs="EPSG:4326").to_file(path, driver="GPKG", layer="seed")
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE VIEW loop AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) "
+        "SELECT i AS fid, (SELECT geom FROM seed) AS geom FROM r"
+    )
+    db.execute("UPDATE gpkg_contents SET table_name = 'loop' WHERE table_name = 'seed'")
+    db.execute("UPDATE gpkg_geometry_columns SET table_name = 'loop' WHERE table_name = 'seed'")
+    db.commit()
+    db.close()
+
+
+def test_a_recursive_view_geopackage_fails_within_seconds(tmp_path):
+    import time
+
+    path = tmp_path / "loop.gpkg"
+    recursive_view_geopackage(path)
+    start = time.monotonic()
+    with pytest.raises(ImportError_, match=r"layer 'loop' could not be counted within 3 s \(a recursive or runaway view\?\)"):
+        read_points(path)
+    assert time.monotonic() - start < 6
+
+
+def test_a_geojson_with_an_unknown_crs_is_an_error_not_wgs84(tmp_path):
+    path = write(
+        tmp_path,
+        "u.geojson",
+        '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},'
+        '"features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [1, 2]}}]}',
+    )
+    with pytest.raises(ImportError_, match="u.geojson: declares a CRS tipmap does not know"):
+        read_points(path)
+
+
+def test_a_geojson_with_a_known_crs_is_reprojected(tmp_path):
+    path = write(
+        tmp_path,
+        "m.geojson",
+        '{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32648"}},'
+        '"features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [500000, 2322000]}}]}',
+    )
+    points, _ = read_points(path)
+    assert (points["lon"][0], points["lat"][0]) == pytest.approx((105.0, 21.0), abs=0.01)
+
+
+# ---------------------------------------------------------------- --place you can trust (issue #14 item 5)
+
+
+def test_countries_and_regions_are_not_towns(tmp_path):
+    path = write(
+        tmp_path,
+        "p.csv",
+        'place,n\nUS,1\nBelgium,1\nUkraine,1\nAustralia,1\nPH,1\nGulf States,1\nQQ,1\nLao Cai,1\n"Lagos, Nigeria",1\n,1\n',
+    )
+    points, report = read_points(path)
+    # capitals: Washington -77.04, Brussels 4.35, Kyiv 30.52, Canberra 149.13, Manila 120.98; the Gulf at 49.6
+    assert [round(x) for x in points["lon"]] == [-77, 4, 31, 149, 121, 50, 104, 3]
+    assert report.bad == {"have a country code tipmap does not know": [7], "have no place name": [10]}
+    assert "6 rows name a country or region, not a place" in report.describe()
+
+
+def test_an_ambiguous_town_lists_its_candidates(tmp_path):
+    points, report = read_points(write(tmp_path, "p.csv", "town\nSpringfield\n"))
+    (reason,) = report.bad
+    assert reason.startswith("have an ambiguous place name ('Springfield' is ambiguous: Springfield (US)") and not len(points)
+
+
+def test_coordinates_far_outside_the_named_country_or_region(tmp_path):
+    # Doha is in the Gulf; "Gulf States" in Florida and "Western Europe" in Cape Town are not;
+    # Hanoi is in Vietnam; Paris is not in Viet Nam; a town name is not checked.
+    text = (
+        "lat,lon,region\n25.29,51.53,Gulf States\n27.9,-82.5,Gulf States\n-33.92,18.42,Western Europe\n"
+        "21.03,105.85,Viet Nam\n48.85,2.35,Viet Nam\n48.85,2.35,Lao Cai\n"
+    )
+    points, report = read_points(write(tmp_path, "p.csv", text))
+    assert points["row"].tolist() == [1, 4, 6]
+    assert report.bad == {"have coordinates over 100 km outside the country or region the row names": [2, 3, 5]}
+    with pytest.raises(ImportError_, match="row 2 have coordinates over 100 km outside .* \\(--strict\\)"):
+        read_points(write(tmp_path, "p.csv", text), strict=True)
+
+
+def test_hotspots_on_a_recursive_view_is_one_line_within_seconds(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "loop.gpkg"
+    recursive_view_geopackage(path)
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "tipmap", "hotspots", str(path), "-o", str(tmp_path / "m.html")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert time.monotonic() - start < 20  # 3 s of counting plus the interpreter's start on a busy machine
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "loop.gpkg: layer 'loop' could not be counted within 3 s" in done.stderr
+    assert not (tmp_path / "m.html").exists()

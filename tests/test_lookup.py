@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.errors import UsageProblem
@@ -44,6 +46,13 @@ def test_coordinates_are_latitude_first():
     assert (place.lon, place.lat, place.source) == (103.84, 22.34, "coordinates")
     with pytest.raises(UsageProblem, match="latitude first"):
         resolve_place("103.84,22.34")
+
+
+@pytest.mark.parametrize(("text", "kind"), [("Belgium", "country (Belgium)"), ("US", "country (United States)"),
+                                            ("Gulf States", "region (Gulf States)")])  # fmt: skip
+def test_a_country_or_region_is_never_a_town(text, kind):
+    with pytest.raises(PlaceNotFound, match=rf"'{text}' is a {re.escape(kind)}, not a place"):
+        resolve_place(text)
 
 
 def test_a_populated_place_beats_an_unpopulated_namesake_in_the_same_country():
