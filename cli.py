@@ -141,6 +141,14 @@ OPTIONS: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]] = {
         show_default=True,
         help="Who the output is for: public hides confidential records and generalises restricted ones.",
     ),
+    "team_audience": click.option(
+        "--audience",
+        type=click.Choice(AUDIENCES),
+        default="internal",
+        show_default=True,
+        help="Who the plan is for (stamped on every page and file); public hides confidential records and "
+        "generalises restricted ones.",
+    ),
     "atlas": click.option(
         "--atlas",
         "data_dir",
@@ -399,43 +407,55 @@ def plot(
 
 
 @main.command()
-@click.option("--near", metavar="PLACE", help="Base: an atlas place, a GeoNames town, or LAT,LON.")
+@click.option("--near", multiple=True, metavar="PLACE", help="Base: an atlas place, a GeoNames town, or LAT,LON (repeatable).")
+@click.option("--bases", type=click.Path(dir_okay=False), metavar="FILE", help="Bases from a file (name, lat, lon).")
 @click.option("--radius", metavar="DIST", help="With --near: e.g. 50km, 800m, 30mi.")
 @click.option("--along", metavar="CORRIDOR", help="A corridor id: sites along it.")
 @click.option("--buffer", metavar="DIST", help="With --along (default 25km).")
 @click.option("--near-country", metavar="CC", help="Country of --near when the name is ambiguous.")
+@click.option("--no-atlas", is_flag=True, help="Plan on your own sites (--data) only, without the atlas's.")
+@click.option("--online", is_flag=True, help="Web tiles under the map (default: the offline basemap, no network).")
+@click.option("--paper", type=click.Choice(("a4", "letter")), default="a4", show_default=True, help="Page size of the PDF.")
 @click.option(
     "-o",
     "--output",
     "directory",
     required=True,
     type=click.Path(file_okay=False),
-    help="Directory for outreach.csv, .md, .pdf and .html (created if missing).",
+    help="Directory for the plan: CSV, Markdown, PDF, HTML map, GPX, KML, GeoPackage and ODK site list.",
 )
-@options("title", *RECORDS, "force")
+@options("title", *FILTERS, "team_audience", "atlas", "data", "data_sensitivity", "force")
 def outreach(
     directory: str,
-    near: str | None,
+    near: tuple[str, ...],
+    bases: str | None,
     radius: str | None,
     along: str | None,
     buffer: str | None,
     near_country: str | None,
+    no_atlas: bool,
+    online: bool,
+    paper: str,
     title: str | None,
     force: bool,
     **kwargs: Any,
 ) -> None:
-    """Plan outreach: hotspots, support points and your own sites near a base or along a corridor.
+    """Plan outreach: your own sites, hotspots and support points near a base or along a corridor.
 
     Sites are ranked by intensity (your sites by their priority column), then distance
     (geodesic); the visiting order is a round trip from the base (nearest neighbour,
-    improved by 2-opt). Writes a CSV, a printable Markdown list, a PDF (map and table) and
-    an HTML map with the area drawn.
+    improved by 2-opt). Several bases (--near repeated, or --bases FILE) give one plan per
+    base, in a folder each, every site in the plan of its nearest base. The plan is for
+    the team (--audience internal) unless told otherwise. Writes a CSV, a printable list,
+    a PDF (map and table), an HTML map that works offline on a phone, and GPX, KML,
+    GeoPackage and ODK site lists.
 
     \b
     Examples:
-      tipmap outreach --near Ruili --radius 50km -o ruili/
-      tipmap outreach --near 22.34,103.84 --radius 80km -o sapa/ --data our-sites.csv --audience internal
-      tipmap outreach --along vn-cn-mong-cai-dongxing --buffer 25km -o mongcai/ --audience internal
+      tipmap outreach --near Ruili --radius 50km -o ruili/ --data our-sites.csv
+      tipmap outreach --near Ruili --near Muse --radius 30km -o plans/ --data sites.csv --no-atlas
+      tipmap outreach --along vn-cn-mong-cai-dongxing --buffer 25km -o mongcai/
+      tipmap outreach --near Hanoi --radius 100km -o public/ --audience public --online
     """
     from tipmap.maps.outreach import write_outreach
     from tipmap.maps.outreach_files import to_text
@@ -452,10 +472,13 @@ def outreach(
         data=kwargs["data_files"],
         data_sensitivity=kwargs["data_sensitivity"],
         title=title,
+        bases=bases,
+        with_atlas=not no_atlas,
     )
-    written = write_outreach(result, directory, force=force)
-    click.echo(to_text(result.plan), nl=False)
-    click.echo(f"wrote {', '.join(written)}", err=True)
+    written = write_outreach(result, directory, force=force, offline=not online, paper=paper)
+    for plan in result.plans or (result.plan,):
+        click.echo(to_text(plan), nl=False)
+    click.echo(f"wrote {len(written)} files in {directory}", err=True)
     click.echo(result.plan.withheld, err=True)
 
 

@@ -42,12 +42,11 @@ def build_map(
     web tiles (pass the page through :func:`maps.offline.inline_assets` too).
     """
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False)
-    if offline:
-        from tipmap.maps.offline import vector_basemap
-        from tipmap.routes.cartography import web_basemap
+    if offline:  # the world, the region in detail, names; phone-first controls (issue #15)
+        from tipmap.maps.offline_basemap import OfflineBasemap
+        from tipmap.maps.phone import PhoneControls
 
-        countries = web_basemap(view or bounds(atlas)).to_json(drop_id=True, separators=(",", ":"))
-        vector_basemap(countries, land="#F4F3EF", border="#8C8C8C", sea="#DDE8F0").add_to(fmap)
+        OfflineBasemap(view or bounds(atlas) or (-180.0, -60.0, 180.0, 80.0)).add_to(fmap)
     else:
         folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
     names = dict(zip(atlas.places["id"], atlas.places["name"]))
@@ -77,6 +76,8 @@ def build_map(
         west, south, east, north = box
         # keep features clear of the layer control (top right) and the legend (bottom right)
         fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(50, 60), padding_bottom_right=(330, 40))
+    if offline:
+        PhoneControls(title=None, audience=audience, fit=box).add_to(fmap)
     outside = full is not None and box is not None and not _inside(full, box)
     fmap.add_child(
         instrument(tags, labels=labels, full=[[full[1], full[0]], [full[3], full[2]]] if outside else None,

@@ -1,4 +1,8 @@
-"""Outreach plan maps: an HTML map with the search area and tour, and a printable PDF."""
+"""Outreach plan maps: an HTML map (offline and phone-first by default) and the plan's files.
+
+The printable PDF is :mod:`tipmap.maps.outreach_print`; GPX, KML, GeoPackage and the ODK
+site list are :mod:`tipmap.maps.plan_files`.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,11 @@ import json
 
 import folium
 from branca.element import Element
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
-from tipmap.maps.outreach_files import rows, summary
+from tipmap.maps.outreach_files import summary
 from tipmap.maps.page import TILES, page_html
-from tipmap.maps.plaintext import plain_figure
-from tipmap.routes import cartography as carto
+from tipmap.maps.phone import PhoneControls
 from tipmap.routes.atlas import Atlas
 from tipmap.routes.jobs import OutreachResult
 from tipmap.routes.output import check_writable, write_atomically
@@ -21,23 +22,40 @@ from tipmap.routes.outreach import OutreachPlan
 
 AREA_COLOUR, TOUR_COLOUR, BASE_COLOUR = "#0072B2", "#555555", "#000000"
 TEAM_FILL = "#009E73"  # the team's own sites (Okabe-Ito green)
-PLAN_NOTE = "Outreach plan: restricted operational detail, not for publication."
 
 
 def _number_icon(number: int, fill: str) -> folium.DivIcon:
+    """A numbered disc of 28 px inside a 44 px tap target."""
     html = (
-        f'<div style="width:22px;height:22px;border-radius:50%;background:{fill};border:1.5px solid #000;'
-        f'font:bold 12px/20px sans-serif;text-align:center;color:#000">{number}</div>'
+        '<div style="width:44px;height:44px;display:flex;align-items:center;justify-content:center">'
+        f'<div style="width:28px;height:28px;border-radius:50%;background:{fill};border:1.5px solid #000;'
+        f'font:bold 13px/26px sans-serif;text-align:center;color:#000">{number}</div></div>'
     )
-    return folium.DivIcon(html=html, icon_size=(22, 22), icon_anchor=(11, 11), class_name="tipmap-visit")
+    return folium.DivIcon(html=html, icon_size=(44, 44), icon_anchor=(22, 22), class_name="tipmap-visit")
 
 
 def outreach_map(
-    plan: OutreachPlan, atlas: Atlas, *, title: str = "Outreach plan", manifest: dict | None = None, audience: str = "public"
+    plan: OutreachPlan,
+    atlas: Atlas,
+    *,
+    title: str = "Outreach plan",
+    manifest: dict | None = None,
+    audience: str = "public",
+    offline: bool = False,
 ) -> folium.Map:
-    """The search area, base, numbered sites and the round trip, on one map."""
-    fmap = folium.Map(tiles=None, control_scale=True)
-    folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
+    """The search area, base, numbered sites and the round trip, on one map.
+
+    ``offline`` draws the offline basemap (world, region in detail, names) instead of web
+    tiles. The page is phone-first: header with the audience stamp, collapsible legend,
+    44 px controls and a "show my position" control.
+    """
+    fmap = folium.Map(tiles=None, control_scale=True, min_zoom=2, zoom_snap=0.25)
+    if offline:
+        from tipmap.maps.offline_basemap import OfflineBasemap
+
+        OfflineBasemap(plan.area.bounds).add_to(fmap)
+    else:
+        folium.TileLayer(TILES, name="Basemap", control=False).add_to(fmap)
     area = folium.FeatureGroup(name="Search area").add_to(fmap)
     folium.Polygon(
         [(lat, lon) for lon, lat in plan.area.exterior.coords],
@@ -84,93 +102,47 @@ def outreach_map(
             popup=folium.Popup(html, max_width=380),
             tooltip=folium.Tooltip(text(f"{site.visit}. {site.name} ({site.distance_km:g} km from base)")),
         ).add_to(sites)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
-    root.html.add_child(Element(legend.title_html(title)))
-    if audience == "confidential":
-        root.html.add_child(Element(legend.confidential_banner()))
     if manifest is not None:
         root.header.add_child(Element(legend.manifest_meta(manifest)))
-    note = text(summary(plan)).replace("\n", "<br>") + f"<br><small>{text(PLAN_NOTE)}</small>"
-    root.html.add_child(
-        Element(f'<div id="tipmap-legend" style="{legend._BOX}bottom:30px;right:10px;max-width:360px">{note}</div>')
-    )
+    body = text(summary(plan)).replace("\n", "<br>") + _key_html()
+    stops = [(s.visit, s.name, round(s.lat, 6), round(s.lon, 6)) for s in order]
+    PhoneControls(title=title, audience=audience, legend_body=body, sites=stops).add_to(fmap)
     west, south, east, north = plan.area.bounds
     fmap.fit_bounds([[south, west], [north, east]], padding=(30, 30))
     return fmap
 
 
-def outreach_figure(plan: OutreachPlan, *, title: str = "Outreach plan", audience: str = "public") -> Figure:
-    """A4 portrait page: map of the area on top, the site table below."""
-    fig = Figure(figsize=(8.27, 11.69), dpi=150)
-    FigureCanvasAgg(fig)
-    fig.text(0.05, 0.975, title, fontsize=18, fontweight="bold", va="top")
-    fig.text(0.05, 0.945, summary(plan), fontsize=9, va="top", wrap=True)
-    ax = fig.add_axes((0.05, 0.50, 0.90, 0.40))
-    west, south, east, north = plan.area.bounds
-    view = carto.view_for((west, south, east, north), margin=0.08, min_span_deg=0.5)
-    crs = carto.projection_for(view)
-    box = ax.get_window_extent()
-    x0, y0, x1, y1 = carto.projected_extent(view, crs, aspect=box.width / box.height)
-    ax.set_facecolor("#DDE8F0")
-    countries = carto.basemap_in_crs(view, crs)
-    if len(countries):
-        countries.plot(ax=ax, color="#F4F3EF", edgecolor="#8C8C8C", linewidth=0.6, zorder=1)
-    ((bx, by),) = carto.project_points([(plan.base.lon, plan.base.lat)], crs, view)
-    (area_pieces,) = carto.project_lines([plan.area.exterior], crs, view)
-    for piece in area_pieces:
-        xs, ys = zip(*piece)
-        ax.plot(xs, ys, color=AREA_COLOUR, linestyle=(0, (5, 3)), linewidth=1.5, zorder=3)
-    order = sorted(plan.sites, key=lambda s: s.visit)
-    pts = carto.project_points([(s.lon, s.lat) for s in order], crs, view)
-    path = [(bx, by), *pts, (bx, by)]
-    ax.plot([p[0] for p in path], [p[1] for p in path], color=TOUR_COLOUR, linestyle=(0, (1, 3)), linewidth=1.2, zorder=4)
-    ax.scatter([bx], [by], marker="*", s=220, c="white", edgecolors="black", zorder=6)
-    for site, (x, y) in zip(order, pts):
-        fill = {"hotspot": style.HOTSPOT_FILL, "team": TEAM_FILL}.get(site.layer, style.SUPPORT_FILL)
-        ax.scatter([x], [y], s=260, c=fill, edgecolors="black", zorder=6)
-        ax.text(x, y, str(site.visit), ha="center", va="center", fontsize=9, fontweight="bold", zorder=7)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    table_ax = fig.add_axes((0.05, 0.08, 0.90, 0.38))
-    table_ax.axis("off")
-    cols = ("visit", "name", "kind", "country", "distance_km", "latitude", "longitude")
-    cells = [[str(r[c])[:38] for c in cols] for r in rows(plan)] or [["-"] * len(cols)]
-    table = table_ax.table(cellText=cells[:24], colLabels=[c.replace("_", " ") for c in cols], loc="upper left", cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(9)
-    table.auto_set_column_width(list(range(len(cols))))
-    more = f" ({len(cells) - 24} more sites in the CSV)" if len(cells) > 24 else ""
-    fig.text(0.05, 0.04, f"{PLAN_NOTE}{more}", fontsize=9, color="#333333")
-    if audience == "confidential":
-        fig.text(
-            0.95,
-            0.975,
-            "CONFIDENTIAL: do not share",
-            ha="right",
-            va="top",
-            fontsize=11,
-            fontweight="bold",
-            color="white",
-            bbox={"fc": "#B00020", "ec": "none", "pad": 3},
-        )
-    fig.text(0.05, 0.02, "Basemap: Natural Earth (public domain) · distances geodesic (WGS84) · made with tipmap", fontsize=9)
-    return fig
+def _key_html() -> str:
+    """What the marks mean (static text)."""
+    dot = (
+        '<span style="display:inline-block;width:14px;height:14px;border-radius:50%;border:1px solid #000;background:{}"></span>'
+    )
+    return (
+        "<br>"
+        + dot.format(TEAM_FILL)
+        + " your site &nbsp;"
+        + dot.format(style.HOTSPOT_FILL)
+        + " hotspot &nbsp;"
+        + dot.format(style.SUPPORT_FILL)
+        + " support<br>&#9733; base &middot; numbers: visiting order &middot; "
+        "dashed blue: search area"
+    )
 
 
-def write_outreach(result: OutreachResult, directory: str, *, force: bool = False) -> list[str]:
-    """Write outreach.csv (+ manifest), .md, .pdf and .html into ``directory``; return the paths.
+def write_outreach(
+    result: OutreachResult, directory: str, *, force: bool = False, offline: bool = True, paper: str = "a4"
+) -> list[str]:
+    """Write the plan into ``directory`` (one folder per base when there are several); return the paths.
 
-    Every file is written atomically; the directory is created if its parent exists.
+    Files: outreach.csv (+ manifest), .md, .pdf (``paper``), .html (offline unless told),
+    .gpx, .kml, .gpkg and outreach-odk.csv. Every file is written atomically; nothing is
+    written when any file would be replaced without ``force``.
     """
     from pathlib import Path
 
-    from tipmap.maps.outreach_files import to_csv, to_markdown
     from tipmap.routes.errors import OutputError
 
     out = Path(directory)
@@ -178,31 +150,74 @@ def write_outreach(result: OutreachResult, directory: str, *, force: bool = Fals
         raise OutputError(f"{out}: exists and is not a directory")
     if not out.parent.is_dir():
         raise OutputError(f"{out}: directory '{out.parent}' does not exist")
-    plan, atlas, title, audience = result.plan, result.atlas, result.title, result.selection.audience
+    plans = result.plans or (result.plan,)
+    folders = [out] if len(plans) == 1 else [out / f"{i:02d}-{_slug(p.base.name)}" for i, p in enumerate(plans, start=1)]
+    for folder in folders:
+        if folder.is_dir():
+            for name in FILE_NAMES:
+                check_writable(folder / name, force=force)
+    return _write_all(result, plans, folders, offline=offline, paper=paper)
+
+
+def _write_all(result: OutreachResult, plans, folders, *, offline: bool, paper: str) -> list[str]:
+    """Write every file into a scratch folder first, then move them in: never a partial plan."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    scratch = Path(tempfile.mkdtemp(prefix=".tipmap-", dir=folders[0].parent if len(folders) == 1 else folders[0].parent.parent))
+    try:
+        staged = []
+        for number, plan in enumerate(plans):
+            (scratch / str(number)).mkdir()
+            staged.append(_write_plan(result, plan, scratch / str(number), offline=offline, paper=paper))
+        written = []
+        for folder, files in zip(folders, staged):
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in files:
+                os.replace(path, folder / Path(path).name)
+                written.append(str(folder / Path(path).name))
+        return written
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+FILE_NAMES = (
+    "outreach.csv",
+    "outreach.csv.manifest.json",
+    "outreach.md",
+    "outreach.pdf",
+    "outreach.html",
+    "outreach.gpx",
+    "outreach.kml",
+    "outreach.gpkg",
+    "outreach-odk.csv",
+)
+
+
+def _slug(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:40] or "base"
+
+
+def _write_plan(result: OutreachResult, plan: OutreachPlan, out, *, offline: bool, paper: str) -> list[str]:
+    from tipmap.maps.outreach_files import to_csv, to_markdown
+    from tipmap.maps.outreach_print import write_plan_pdf
+    from tipmap.maps.plan_files import WRITERS
+
+    audience = result.selection.audience
+    title = result.title if len(result.plans) <= 1 else f"{result.title}: base {plan.base.name}"
     stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
-    names = ("outreach.csv", "outreach.csv.manifest.json", "outreach.md", "outreach.pdf", "outreach.html")
-    if out.is_dir():
-        for name in names:
-            check_writable(out / name, force=force)
-    out.mkdir(exist_ok=True)
-    written = []
-    for name, write in (
-        ("outreach.csv", lambda p: p.write_text(to_csv(plan), encoding="utf-8")),
-        ("outreach.csv.manifest.json", lambda p: p.write_text(stamp, encoding="utf-8")),
-        ("outreach.md", lambda p: p.write_text(to_markdown(plan, stamp), encoding="utf-8")),
-        (
-            "outreach.pdf",
-            lambda p: plain_figure(outreach_figure(plan, title=title, audience=audience)).savefig(
-                p, format="pdf", metadata={"Title": title, "Creator": "tipmap", "Subject": stamp}
-            ),
-        ),
-        (
-            "outreach.html",
-            lambda p: p.write_text(
-                page_html(outreach_map(plan, atlas, title=title, manifest=result.manifest, audience=audience), offline=False),
-                encoding="utf-8",
-            ),
-        ),
-    ):
-        written.append(str(write_atomically(out / name, write, force=True)))
-    return written
+    meta = {"Title": title, "Creator": "tipmap", "Subject": stamp}
+    fmap = lambda: outreach_map(plan, result.atlas, title=title, manifest=result.manifest, audience=audience, offline=offline)  # noqa: E731
+    writers = {
+        "outreach.csv": lambda p: p.write_text(to_csv(plan, audience=audience), encoding="utf-8"),
+        "outreach.csv.manifest.json": lambda p: p.write_text(stamp, encoding="utf-8"),
+        "outreach.md": lambda p: p.write_text(to_markdown(plan, stamp, audience=audience), encoding="utf-8"),
+        "outreach.pdf": lambda p: write_plan_pdf(plan, p, title=title, audience=audience, paper=paper, metadata=meta),
+        "outreach.html": lambda p: p.write_text(page_html(fmap(), offline=offline), encoding="utf-8"),
+        **{name: (lambda p, w=w: w(plan, p, audience=audience, stamp=result.manifest)) for name, w in WRITERS.items()},
+    }
+    return [str(write_atomically(out / name, writers[name], force=True)) for name in FILE_NAMES]

@@ -22,13 +22,17 @@ COLUMNS = (
     "latitude",
     "longitude",
     "id",
+    "leg_km",
+    "bearing",
+    "notes",
+    "audience",
 )
 
 
 def rows(plan: OutreachPlan) -> list[dict[str, object]]:
-    """One dict per site, in visiting order."""
+    """One dict per site, in visiting order; ``leg_km`` and ``bearing`` from the previous stop."""
     out = []
-    for site in sorted(plan.sites, key=lambda s: s.visit):
+    for i, site in enumerate(sorted(plan.sites, key=lambda s: s.visit)):
         out.append(
             {
                 "visit": site.visit,
@@ -43,6 +47,10 @@ def rows(plan: OutreachPlan) -> list[dict[str, object]]:
                 "latitude": round(site.lat, 5),
                 "longitude": round(site.lon, 5),
                 "id": site.id,
+                "leg_km": plan.legs_km[i] if i < len(plan.legs_km) else "",
+                "bearing": f"{plan.bearings[i]:03.0f}" if i < len(plan.bearings) else "",
+                "notes": site.notes,
+                "audience": plan.audience,
             }
         )
     return out
@@ -67,19 +75,25 @@ def to_text(plan: OutreachPlan) -> str:
     return summary(plan) + "\n\n" + "\n".join(lines) + "\n"
 
 
-def to_csv(plan: OutreachPlan) -> str:
+def to_csv(plan: OutreachPlan, *, audience: str | None = None) -> str:
     """CSV, one site per row in visiting order; cells that a spreadsheet would run are neutralised."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows(plan):
+        row["audience"] = audience or row["audience"]
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
-def to_markdown(plan: OutreachPlan, stamp: str = "") -> str:
-    """A printable Markdown sheet: area, base, tour and the site table."""
+def to_markdown(plan: OutreachPlan, stamp: str = "", *, audience: str | None = None) -> str:
+    """A printable Markdown sheet: the audience stamp, area, base, tour and the site table."""
+    from tipmap.maps.phone import STAMPS
+
+    label = STAMPS.get(audience or plan.audience, STAMPS["internal"])[0]
     head = [
+        f"**{label}**",
+        "",
         "# Outreach plan",
         "",
         f"- Area: sites {markdown(plan.area_label)}",
@@ -88,11 +102,11 @@ def to_markdown(plan: OutreachPlan, stamp: str = "") -> str:
         f"- {markdown(plan.withheld)}",
         "",
     ]
-    cols = ("visit", "rank", "name", "kind", "country", "distance_km", "intensity", "precision", "latitude", "longitude")
+    cols = ("visit", "rank", "name", "kind", "country", "leg_km", "bearing", "intensity", "precision", "notes")
     note = "Precision says what a point stands for: a site, or only the town, region or country the report names."
     head += [note, ""]
     table = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     table += ["| " + " | ".join(markdown(str(r[c])) for c in cols) + " |" for r in rows(plan)]
-    confidential = ["**CONFIDENTIAL: do not share.**", ""] if '"stamp": "CONFIDENTIAL"' in stamp else []
+    confidential = []
     trace = ["", f"<!-- tipmap manifest: {stamp.replace('--', '- -')} -->"] if stamp else []
     return "\n".join(confidential + head + table + trace) + "\n"

@@ -26,7 +26,10 @@ EDGE_KM = (1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.53
 FINE_RES = 9
 #: Points kept in memory until the extent is known (then binned once at the final
 #: resolution); past this, chunks are binned finely and coarsened (memory stays bounded).
-BUFFER_POINTS = 20_000_000
+BUFFER_POINTS = 8_000_000
+#: Binned rows kept before they are merged (summed per cell): memory follows the number of
+#: distinct cells, not the number of points read.
+COMPACT_ROWS = 4_000_000
 #: Finest resolution a public output may show of restricted data (cells ~17 km across).
 PUBLIC_MAX_RES = 5
 
@@ -99,8 +102,13 @@ def aggregate(
     by: str | None = None,
     max_resolution: int | None = None,
     progress: Callable[[int], None] | None = None,
+    buffer_points: int = BUFFER_POINTS,
+    compact_rows: int = COMPACT_ROWS,
 ) -> Binning:
-    """Bin every chunk of points, then coarsen to ``resolution`` (or one chosen for the extent)."""
+    """Bin every chunk of points, then coarsen to ``resolution`` (or one chosen for the extent).
+
+    Memory is bounded: at most ``buffer_points`` points wait for the extent; binned rows are
+    merged per cell whenever they pass ``compact_rows``."""
     if resolution is not None and not 0 <= resolution < len(EDGE_KM):
         raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
     parts, points, pending, pending_points = [], 0, [], 0
@@ -114,11 +122,13 @@ def aggregate(
         south, north = min(south, chunk["lat"].min()), max(north, chunk["lat"].max())
         if resolution is not None:
             parts.append(bin_chunk(chunk, resolution, weight=weight, by=by))
-        elif pending_points + len(chunk) <= BUFFER_POINTS:  # keep until the extent, hence the resolution, is known
+        elif pending_points + len(chunk) <= buffer_points:  # keep until the extent, hence the resolution, is known
             pending.append(chunk)
             pending_points += len(chunk)
         else:  # too many to keep: bin finely now, coarsen at the end
             parts.append(bin_chunk(chunk, FINE_RES, weight=weight, by=by))
+        if len(parts) > 1 and sum(len(p) for p in parts) > compact_rows:
+            parts = [_merged(parts, by)]
         if progress:
             progress(len(chunk))
     if not points:
@@ -139,6 +149,12 @@ def aggregate(
         cells["cell"] = coarsen(cells["cell"].to_numpy(), chosen)
     cells = cells.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
     return Binning(cells, chosen, box, points, by, capped)
+
+
+def _merged(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
+    """Binned parts summed per cell (and group): one frame as long as the distinct cells."""
+    keys = ["cell", by] if by else ["cell"]
+    return pd.concat(parts, ignore_index=True).groupby(keys, sort=False, as_index=False)[["count", "weight"]].sum()
 
 
 def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:

@@ -247,7 +247,10 @@ def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, flo
 
 @dataclass(frozen=True)
 class OutreachResult:
-    """``tipmap outreach``: the plan, the atlas it was made from, its title and manifest."""
+    """``tipmap outreach``: the plan, the atlas it was made from, its title and manifest.
+
+    ``plans`` holds one plan per base when a list of bases was given (``plan`` is the first).
+    """
 
     plan: Any
     atlas: Atlas
@@ -255,48 +258,108 @@ class OutreachResult:
     manifest: dict[str, Any]
     title: str
     reports: tuple[Any, ...] = ()
+    plans: tuple[Any, ...] = ()
+
+    @property
+    def audience(self) -> str:
+        """Who the plan is for (stamped on every page and file)."""
+        return self.selection.audience
 
 
 def outreach_job(
     *,
-    near: str | None = None,
+    near: str | tuple[str, ...] | None = None,
     radius: str | None = None,
     along: str | None = None,
     buffer: str | None = None,
     near_country: str | None = None,
-    selection: Selection = Selection(),
+    selection: Selection = Selection(audience="internal"),
     data_dir: str | None = None,
     data: tuple[str, ...] = (),
     data_sensitivity: str = "restricted",
     title: str | None = None,
+    bases: str | None = None,
+    with_atlas: bool = True,
 ) -> OutreachResult:
     """Plan outreach around a base (``near`` within ``radius``) or along a corridor, over
-    the atlas's hotspots and support points and the team's own sites (``data``)."""
+    the atlas's hotspots and support points and the team's own sites (``data``).
+
+    ``near`` may name several bases, and ``bases`` is a file of them (name, lat/lon): one
+    plan per base, each site in the plan of its nearest base. ``with_atlas=False`` plans
+    on the team's sites alone.
+    """
     from tipmap.routes.errors import UsageProblem
-    from tipmap.routes.lookup import resolve_place
     from tipmap.routes.manifest import manifest
     from tipmap.routes.outreach import parse_distance, plan_outreach
 
-    if (near is None) == (along is None):
-        raise UsageProblem("give --near PLACE (with --radius) or --along CORRIDOR (with --buffer), not both")
-    if along is not None and radius is not None:
-        raise UsageProblem("--radius goes with --near; with --along give --buffer")
-    if near is not None and buffer is not None:
-        raise UsageProblem("--buffer goes with --along; with --near give --radius")
-    if along is None and radius is None:
-        raise UsageProblem("--near needs --radius (e.g. --radius 50km)")
+    names = (near,) if isinstance(near, str) else tuple(near or ())
+    _check_outreach(names, radius, along, buffer, bases, with_atlas, data)
     radius_km = parse_distance(radius, option="--radius") if radius else None
     buffer_km = parse_distance(buffer or "25km", option="--buffer") if along else None
-    atlas = select(load_atlas(data_dir), selection)
-    sites, reports = team_sites(data, policy=data_policy(data_sensitivity, selection.audience)) if data else (None, [])
-    base = resolve_place(near, atlas=atlas, country=near_country) if near else None
-    plan = plan_outreach(atlas, base=base, radius_km=radius_km, corridor_id=along, buffer_km=buffer_km, team=sites)
+    ungated = load_atlas(data_dir)
+    atlas = _support_in_period(select(ungated, selection), selection)
+    policy = data_policy(data_sensitivity, selection.audience)
+    sites, reports = team_sites(data, policy=policy) if data else (None, [])
+    places = _bases(names, bases, select(ungated, Selection(audience=selection.audience)), near_country, policy)
+    common = dict(radius_km=radius_km, corridor_id=along, buffer_km=buffer_km, team=sites, with_atlas=with_atlas)
+    plans = tuple(
+        plan_outreach(atlas, base=b, others=places[:i] + places[i + 1 :], ungated=ungated, **common)
+        for i, b in enumerate(places or [None])
+    )
+    if not any(p.sites for p in plans) and not with_atlas:
+        raise UsageProblem("no site of --data lies in the area: widen --radius or check the file's coordinates")
     stamp = manifest(atlas, selection)
+    stamp["audience"] = selection.audience
+    stamp["withheld"] = {"scope": "the plan's area", "notes": [p.withheld for p in plans]}
     if data:
         stamp["data_files"] = [Path(p).name for p in data]
         stamp["data_sensitivity"] = data_sensitivity
-    result = OutreachResult(plan, atlas, selection, stamp, title or f"Outreach: sites {plan.area_label}", tuple(reports))
-    return result
+    if not with_atlas:
+        stamp["atlas_used"] = False
+    label = plans[0].area_label if len(plans) == 1 else f"within {radius_km:g} km of {len(plans)} bases"
+    return OutreachResult(plans[0], atlas, selection, stamp, title or f"Outreach: sites {label}", tuple(reports), plans)
+
+
+def _check_outreach(names, radius, along, buffer, bases, with_atlas, data) -> None:
+    from tipmap.routes.errors import UsageProblem
+
+    if (not names and along is None and bases is None) or (names and along is not None):
+        raise UsageProblem("give --near PLACE (with --radius) or --along CORRIDOR (with --buffer), not both")
+    if along is not None and radius is not None:
+        raise UsageProblem("--radius goes with --near; with --along give --buffer")
+    if along is not None and bases is not None:
+        raise UsageProblem("--bases goes with --radius, not --along")
+    if along is None and names and buffer is not None:
+        raise UsageProblem("--buffer goes with --along; with --near give --radius")
+    if along is None and radius is None:
+        raise UsageProblem("--near needs --radius (e.g. --radius 50km)")
+    if not with_atlas and not data:
+        raise UsageProblem("--no-atlas plans on your own sites: give them with --data FILE")
+
+
+def _bases(names, bases_file, atlas, near_country, policy) -> list[Any]:
+    """The bases: each ``--near`` place, then each row of the ``--bases`` file."""
+    from tipmap.routes.errors import UsageProblem
+    from tipmap.routes.lookup import Location, resolve_place
+
+    places = [resolve_place(n, atlas=atlas, country=near_country) for n in names]
+    if bases_file is not None:
+        frame, _ = team_sites((bases_file,), policy=policy)
+        if not len(frame):
+            raise UsageProblem(f"{bases_file}: no base with coordinates (columns name, lat, lon)")
+        for _, row in frame.iterrows():
+            places.append(Location(row["name"], "", row.geometry.x, row.geometry.y, f"{Path(bases_file).name}"))
+    return places
+
+
+def _support_in_period(atlas: Atlas, selection: Selection) -> Atlas:
+    """Support points carry no period: like every undated record they are taken as running
+    from ``UNDATED_FROM`` to now, so ``--until`` before that leaves them out."""
+    from tipmap.routes.select import UNDATED_FROM
+
+    if selection.until is not None and selection.until < UNDATED_FROM:
+        return replace(atlas, support=atlas.support.iloc[:0])
+    return atlas
 
 
 @dataclass(frozen=True)

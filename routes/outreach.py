@@ -56,6 +56,8 @@ class OutreachPlan:
     legs_km: tuple[float, ...]
     corridor_id: str | None = None
     withheld: str = ""
+    bearings: tuple[float, ...] = ()  # initial bearing of each leg, degrees clockwise from north
+    audience: str = "internal"
 
 
 def parse_distance(text: str, *, option: str) -> float:
@@ -79,10 +81,16 @@ def plan_outreach(
     corridor_id: str | None = None,
     buffer_km: float | None = None,
     team=None,
+    with_atlas: bool = True,
+    others: tuple[Location, ...] = (),
+    ungated: Atlas | None = None,
 ) -> OutreachPlan:
     """Plan outreach around a base (``radius_km``) or along a corridor (``buffer_km``).
 
     Along a corridor the base defaults to the corridor's first (source) place.
+    ``with_atlas=False`` plans on the team's sites only. A site nearer to one of ``others``
+    (the other bases of a list) than to ``base`` is left to that base's plan. ``ungated``
+    (the atlas before the audience gate) lets the plan say what was withheld *in its area*.
     """
     if corridor_id is not None:
         rows = atlas.corridors[atlas.corridors["id"] == corridor_id]
@@ -102,13 +110,84 @@ def plan_outreach(
         inside = lambda lons, lats: _distances_km(base.lon, base.lat, lons, lats) <= radius_km  # noqa: E731
         area = geodesic_circle(base.lon, base.lat, radius_km)
         label = f"within {radius_km:g} km of {base.name}"
-    sites = _sites_inside(atlas, base, inside, team)
-    order, legs = visiting_order([(base.lon, base.lat)] + [(s.lon, s.lat) for s in sites])
+    if others:
+        inside = _nearest_base_only(inside, base, others)
+    sites = _sites_inside(atlas if with_atlas else _no_records(atlas), base, inside, team)
+    points = [(base.lon, base.lat)] + [(s.lon, s.lat) for s in sites]
+    order, legs = visiting_order(points)
     visit_of = {sites[i - 1].id: n for n, i in enumerate(order[1:-1], start=1)}
     sites = [Site(**{**s.__dict__, "visit": visit_of[s.id]}) for s in sites]
-    withheld = atlas.redaction.describe() if atlas.redaction is not None else ""
+    bearings = tuple(round(leg_bearing(points[a], points[b]), 0) for a, b in zip(order, order[1:]))
+    audience = atlas.redaction.audience if atlas.redaction is not None else "public"
+    withheld = withheld_in_area(ungated, audience, inside, with_atlas=with_atlas) if ungated is not None else ""
     legs_km = tuple(round(k, 1) for k in legs)
-    return OutreachPlan(base, label, area, tuple(sites), round(sum(legs), 1), legs_km, corridor_id, withheld)
+    tour = round(sum(legs), 1)
+    return OutreachPlan(base, label, area, tuple(sites), tour, legs_km, corridor_id, withheld, bearings, audience)
+
+
+def leg_bearing(start: tuple[float, float], end: tuple[float, float]) -> float:
+    """Initial geodesic bearing from ``start`` to ``end`` (lon, lat), 0-360 degrees from north."""
+    azimuth, _, _ = WGS84.inv(start[0], start[1], end[0], end[1])
+    return float(azimuth) % 360.0
+
+
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def compass(bearing: float) -> str:
+    """The 8-point compass name of a bearing in degrees (N, NE, E, ...)."""
+    return COMPASS[int(((bearing % 360.0) + 22.5) // 45.0) % 8]
+
+
+def leg_text(km: float, bearing: float | None) -> str:
+    """'2.4 km 135° SE' for a leg; no bearing for a leg shorter than 50 m (same place)."""
+    if bearing is None or bearing != bearing or km < 0.05:
+        return f"{km:,.1f} km"
+    return f"{km:,.1f} km {bearing:03.0f}° {compass(bearing)}"
+
+
+def _nearest_base_only(inside, base: Location, others: tuple[Location, ...]):
+    """``inside`` narrowed to the points no other base is nearer to (ties stay with ``base``)."""
+
+    def narrowed(lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        mine = _distances_km(base.lon, base.lat, lons, lats)
+        keep = np.asarray(inside(lons, lats), dtype=bool)
+        for other in others:
+            keep &= mine <= _distances_km(other.lon, other.lat, lons, lats)
+        return keep
+
+    return narrowed
+
+
+def _no_records(atlas: Atlas) -> Atlas:
+    from dataclasses import replace
+
+    return replace(atlas, hotspots=atlas.hotspots.iloc[:0], support=atlas.support.iloc[:0])
+
+
+def withheld_in_area(ungated: Atlas, audience: str, inside, *, with_atlas: bool = True) -> str:
+    """What the audience may not see *in the plan's area*, as one line.
+
+    Counts only hotspots and support points inside the area (a shelter in another country
+    is not this plan's business). A public plan gives no count: a count for a small area
+    would tell a reader where a confidential record lies.
+    """
+    from tipmap.routes.sensitivity import VISIBLE
+
+    if audience == "public":
+        return "audience: public; records not for the public are left out and not counted here"
+    if not with_atlas:
+        return f"audience: {audience}; atlas records not used (--no-atlas)"
+    counts = []
+    for layer in ("hotspots", "support"):
+        frame = ungated.layer(layer)
+        hidden = frame[~frame["sensitivity"].isin(VISIBLE[audience])]
+        if len(hidden):
+            lons, lats = np.array([g.x for g in hidden.geometry]), np.array([g.y for g in hidden.geometry])
+            n = int(np.count_nonzero(inside(lons, lats)))
+            if n:
+                counts.append(f"{n} {layer}")
+    return f"audience: {audience}; withheld in this area (confidential): {', '.join(counts) or 'none'}"
 
 
 def _place_name(atlas: Atlas, place_id: str) -> str:

@@ -102,7 +102,7 @@ def drafts_bounds(layers: list[UserLayer]) -> tuple[float, float, float, float] 
 SITE_COLUMNS = {
     "name": ("name", "site", "site_name", "venue", "title", "label"),
     "kind": ("kind", "type", "category", "site_type"),
-    "notes": ("notes", "note", "description", "comment", "comments"),
+    "notes": ("notes", "note", "description", "desc", "comment", "comments", "cmt"),
     "priority": ("priority", "prio", "rank", "importance"),
 }
 
@@ -120,8 +120,11 @@ def team_sites(paths: tuple[str, ...], *, policy: DataPolicy) -> tuple[Any, list
     frames, reports = [], []
     for number, path in enumerate(paths, start=1):
         report = ImportReport(path)
-        points = pd.concat(list(iter_points(path, report=report)) or [pd.DataFrame(columns=["lon", "lat", "row"])])
-        attributes = _attributes(path)
+        if Path(path).suffix.lower() in WAYPOINT_FILES:
+            points, attributes = _waypoints(path, report)
+        else:
+            points = pd.concat(list(iter_points(path, report=report)) or [pd.DataFrame(columns=["lon", "lat", "row"])])
+            attributes = _attributes(path)
         rows = points["row"].to_numpy() - 1
         site = {key: _column(attributes, names, rows) for key, names in SITE_COLUMNS.items()}
         frames.append(
@@ -146,6 +149,44 @@ def team_sites(paths: tuple[str, ...], *, policy: DataPolicy) -> tuple[Any, list
     return gate_points(sites, policy.audience), reports
 
 
+#: Files whose sites are the point features of every layer (GPX waypoints, KML placemarks).
+WAYPOINT_FILES = (".gpx", ".kml")
+
+
+def _waypoints(path: str, report: Any) -> tuple[Any, Any]:
+    """Points and attributes of a GPX (its waypoints) or KML file (placemarks of every folder).
+
+    Raises
+    ------
+    tipmap.routes.importer.ImportError_
+        When the file cannot be read or holds no point (a data error, like any bad input file).
+    """
+    import warnings
+
+    import pandas as pd
+    import pyogrio
+    from tipmap.routes.importer import ImportError_ as DataProblem
+
+    gpx = Path(path).suffix.lower() == ".gpx"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL: 'GPX schema version is unknown'
+            names = [n for n, _ in pyogrio.list_layers(path) if n == "waypoints" or not gpx]
+            frames = [pyogrio.read_dataframe(path, layer=n) for n in names]
+    except Exception as error:  # GDAL's messages name the file and the problem
+        raise DataProblem(f"{path}: cannot read ({str(error).splitlines()[0]})") from None
+    frames = [f[f.geometry.geom_type == "Point"] for f in frames]  # placemarks that are points, not lines
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise DataProblem(f"{path}: no waypoint or point placemark to plan on")
+    table = pd.concat(frames, ignore_index=True)
+    points = pd.DataFrame(
+        {"lon": table.geometry.x.to_numpy(), "lat": table.geometry.y.to_numpy(), "row": range(1, len(table) + 1)}
+    )
+    report.rows = report.used = len(points)
+    return points, pd.DataFrame(table.drop(columns="geometry"))
+
+
 def _attributes(path: str):
     """The file's attribute table, one row per data row (for site names, kinds, notes)."""
     import pandas as pd
@@ -159,7 +200,9 @@ def _attributes(path: str):
 
 
 def _column(frame, names: tuple[str, ...], rows) -> list[Any]:
-    lower = {str(c).strip().lower(): c for c in frame.columns}
+    import re
+
+    lower = {re.sub(r"[\s\-]+", "_", str(c).strip().lower()): c for c in frame.columns}
     for name in names:
         if name in lower:
             values = frame[lower[name]].to_numpy()

@@ -408,3 +408,30 @@ def test_attack_b_moving_the_site_inside_its_cell_changes_no_published_feature(t
         assert CliRunner().invoke(main, ["export", "-f", "geojson", "-o", str(out), "--atlas", str(atlas)]).exit_code == 0
         outputs.append(json.loads(out.read_text(encoding="utf-8"))["features"])
     assert outputs[0] == outputs[1]
+
+
+def test_attack_a_the_public_map_frame_gives_no_input_coordinate_away(tmp_path):
+    """Attack A: `tipmap hotspots points.csv -o map.html` with the defaults (restricted data,
+    public audience) once wrote the exact input coordinates into the map's opening bounds.
+    Now the frame is the outline of the cells shown: no input coordinate appears anywhere in
+    the page, and the lone far point (a cell under the minimum count) is not in the frame."""
+    import re
+
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    site = (101.234567, 12.345678)
+    rows = ["lat,lon"] + [f"{site[1] + i * 1e-6:.6f},{site[0] + i * 1e-6:.6f}" for i in range(7)] + ["-33.456789,18.123456"]
+    path = tmp_path / "points.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for value in ("101.2345", "12.3456", "-33.4567", "18.1234"):
+        assert value not in html
+    frame = r"map_[0-9a-f]+\.fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*([-\d.]+)\]"
+    south, west, north, east = map(float, re.findall(frame, html)[-1])
+    assert south > 0  # the far point's cell is withheld (1 point < --min-count), not framed
+    assert west <= site[0] <= east and south <= site[1] <= north
+    assert (east - west) > 0.1 and (north - south) > 0.1  # a cell outline (~10 km or more), not a point

@@ -331,3 +331,20 @@ def test_hotspots_bbox_applies_to_the_points(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert int(pd.read_parquet(out)["count"].sum()) == 2 and "1 points outside --bbox (not drawn)" in result.stderr
+
+
+def test_merging_binned_rows_as_they_come_changes_no_count():
+    """Memory bound (#12 F, #18): binned rows are merged per cell while reading; with a
+    resolution given, the cells are exactly those of binning everything at once."""
+    rng = np.random.default_rng(3)
+    chunks = [
+        pd.DataFrame({"lon": rng.uniform(100, 101, 500), "lat": rng.uniform(10, 11, 500), "type": rng.choice(["a", "b"], 500)})
+        for _ in range(20)
+    ]
+    whole = aggregate(iter(chunks), resolution=6, by="type")
+    merged = aggregate(iter(chunks), resolution=6, by="type", compact_rows=600, buffer_points=0)
+    pd.testing.assert_frame_equal(
+        whole.cells.sort_values(["cell", "type"]).reset_index(drop=True),
+        merged.cells.sort_values(["cell", "type"]).reset_index(drop=True),
+    )
+    assert merged.points == 10_000 and int(merged.cells["count"].sum()) == 10_000
