@@ -50,6 +50,7 @@ class Tags:
     hidden_by_default: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     flows: dict[str, Any] | None = None
+    group_vars: list[str] = field(default_factory=list)  # items name their group by index here (a smaller page)
 
     def group(self, group: folium.FeatureGroup) -> folium.FeatureGroup:
         """Register a layer-control group by the name the control shows."""
@@ -58,7 +59,9 @@ class Tags:
 
     def add(self, kind: str, layers: list, group: folium.FeatureGroup, period: Span | None = None, **tags: Any) -> None:
         """Tag the features ``layers`` (drawn in ``group``) of one record of ``kind``."""
-        item = {"k": kind, "o": [layer.get_name() for layer in layers], "g": group.get_name(), **tags}
+        if group.get_name() not in self.group_vars:
+            self.group_vars.append(group.get_name())
+        item = {"k": kind, "o": [layer.get_name() for layer in layers], "g": self.group_vars.index(group.get_name()), **tags}
         if period is not None:
             item["s"], item["e"] = period
             self.years += [y for y in period if y is not None]
@@ -148,6 +151,16 @@ def script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_INERT)
 
 
+def _compact(script: str) -> str:
+    """The script without its block comments, indentation and blank lines (a smaller page)."""
+    import re
+
+    body = re.sub(r"/\*.*?\*/", "", script, flags=re.S)
+    return "/* tipmap instrument (maps/assets/tipmap-instrument.js) */\n" + "\n".join(
+        line.strip() for line in body.splitlines() if line.strip()
+    )
+
+
 class Instrument(MacroElement):
     """The instrument's panel and behaviour, configured by ``Tags`` (see module docstring)."""
 
@@ -167,7 +180,7 @@ class Instrument(MacroElement):
         super().__init__()
         self._name = "Instrument"
         self.css = CSS
-        self.script_text = files("tipmap.maps").joinpath("assets", "tipmap-instrument.js").read_text(encoding="utf-8")
+        self.script_text = _compact(files("tipmap.maps").joinpath("assets", "tipmap-instrument.js").read_text(encoding="utf-8"))
         self.config = script_json(config)
 
 
@@ -184,13 +197,14 @@ def instrument(tags: Tags, *, labels: list[dict[str, Any]], full=None, outliers:
     names = country_names()
     present = current_year()
     first = min([*tags.years, UNDATED_FROM, present])
-    counted = {item["g"] for item in tags.items}
+    counted = {tags.group_vars[item["g"]] for item in tags.items}
     config = {
         "undatedFrom": UNDATED_FROM,
         "years": [first, max([present, *tags.years])],
         "types": types,
         "countries": sorted(([c, names.get(c, c)] for c in codes), key=lambda c: c[1]),
         "groups": tags.groups,
+        "groupVars": tags.group_vars,
         "uncounted": [name for name, var in tags.groups.items() if var not in counted],
         "hiddenByDefault": tags.hidden_by_default,
         "items": tags.items,

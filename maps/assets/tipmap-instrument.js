@@ -65,7 +65,7 @@
     this.map = map;
     this.cfg = cfg;
     this.items = cfg.items.map(function (it) {
-      return {it: it, layers: it.o.map(function (name) { return window[name]; }), group: window[it.g], shown: true};
+      return {it: it, layers: it.o.map(function (name) { return window[name]; }), group: window[cfg.groupVars[it.g]], shown: true};
     });
     this.groups = {};
     var self = this;
@@ -175,7 +175,7 @@
         x.shown = on;
       }
       if (on) {
-        perGroup[x.it.g] = (perGroup[x.it.g] || 0) + 1;
+        perGroup[self.cfg.groupVars[x.it.g]] = (perGroup[self.cfg.groupVars[x.it.g]] || 0) + 1;
         if (x.it.h) { heat.push(x.it.h); }
       }
     });
@@ -219,7 +219,8 @@
     var panel = el('div', {id: 'tipmap-instrument', 'class': 'tipmap-box'});
     L.DomEvent.disableClickPropagation(panel);
     L.DomEvent.disableScrollPropagation(panel);
-    var details = el('details', {open: ''});
+    var details = el('details', {});
+    details.open = window.innerWidth >= 700;  // folded on phones: the map comes first
     details.appendChild(el('summary', {}, 'Filters'));
     var years = el('div', {'class': 'tipmap-years'});
     this.yearText = el('b', {id: 'tipmap-year-text'});
