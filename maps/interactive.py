@@ -66,7 +66,8 @@ def build_map(
     root = fmap.get_root()
     root.header.add_child(Element(f"<title>{text(title)}</title>"))
     root.html.add_child(Element(legend.title_html(title)))
-    root.html.add_child(Element(legend.legend_html(atlas, hotspot_kinds=kinds, audience=audience)))
+    # offline pages: the phone controls fold the legend themselves
+    root.html.add_child(Element(legend.legend_html(atlas, hotspot_kinds=kinds, audience=audience, collapsible=not offline)))
     if audience == "confidential":
         root.html.add_child(Element(legend.confidential_banner()))
     if manifest is not None:
@@ -161,17 +162,19 @@ def _add_places(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[dict]:
         importance = 2 * len(through[row["id"]]) + weight.get(row["id"], 0) + (row["kind"] != "country")
         for lon, lat in sorted(drawn_at[row["id"]]):  # beside a line across the antimeridian too
             placed.append((row["id"], row["name"], (lon, lat), importance))
-            markers.append(folium.CircleMarker(
-                (lat, lon),
-                radius=radius,
-                color=edge,
-                weight=1.5,
-                fill=True,
-                fill_color=fill,
-                fill_opacity=1.0,
-                popup=folium.Popup(html, max_width=380),
-                tooltip=folium.Tooltip(text(label)),
-            ).add_to(group))
+            markers.append(
+                folium.CircleMarker(
+                    (lat, lon),
+                    radius=radius,
+                    color=edge,
+                    weight=1.5,
+                    fill=True,
+                    fill_color=fill,
+                    fill_opacity=1.0,
+                    popup=folium.Popup(html, max_width=380),
+                    tooltip=folium.Tooltip(text(label)),
+                ).add_to(group)
+            )
         tags.add("place", markers, group, id=row["id"], w=on[row["id"]])
     symbols = [(g.x, g.y) for frame in (atlas.hotspots, atlas.support) for g in frame.geometry]
     return label_zooms(placed, markers=symbols)
@@ -188,15 +191,19 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[str]:
             period, found = point_tags(row, thematic=True)
             tags.add("hotspot", [drawn], group, period, **found)
     if len(atlas.hotspots):
-        tags.heat = HeatMap(
-            [(row.geometry.y, row.geometry.x, float(row["intensity"])) for _, row in atlas.hotspots.iterrows()],
-            name="Hotspot intensity (heat)",
-            radius=35,
-            blur=25,
-            min_opacity=0.3,
-            gradient=style.HEAT_GRADIENT,
-            show=True,
-        ).add_to(fmap).get_name()
+        tags.heat = (
+            HeatMap(
+                [(row.geometry.y, row.geometry.x, float(row["intensity"])) for _, row in atlas.hotspots.iterrows()],
+                name="Hotspot intensity (heat)",
+                radius=35,
+                blur=25,
+                min_opacity=0.3,
+                gradient=style.HEAT_GRADIENT,
+                show=True,
+            )
+            .add_to(fmap)
+            .get_name()
+        )
     return kinds
 
 

@@ -21,7 +21,7 @@ def title_html(title: str) -> str:
     )
 
 
-def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str:
+def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str, collapsible: bool = True) -> str:
     """A collapsible legend box (bottom right) with only the entries that appear on this map."""
     parts = ["<b>Corridors</b> (colour: main exploitation type)"] if len(atlas.corridors) else []
     used = {e for ex in atlas.corridors["exploitation"] for e in ex[:1]}
@@ -57,9 +57,8 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str) -> str
     parts.append(f"<small>{text(withheld[0].upper() + withheld[1:])}</small>")
     parts.append(f"<small>Sources: {text('; '.join(documents) or 'none')}</small>")
     body = "<br>".join(parts)
-    return (
-        f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:260px;max-height:45vh;overflow:auto">'
-        f"<details open><summary>Legend</summary>{body}</details></div>"
+    return f'<div id="tipmap-legend" style="{_BOX}bottom:30px;right:10px;max-width:260px;max-height:45vh;overflow:auto">' + (
+        f"<details open><summary>Legend</summary>{body}</details></div>" if collapsible else f"{body}</div>"
     )
 
 
