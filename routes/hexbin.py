@@ -112,6 +112,7 @@ def aggregate(
     if resolution is not None and not 0 <= resolution < len(EDGE_KM):
         raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
     parts, points, pending, pending_points = [], 0, [], 0
+    merge_at = compact_rows  # doubles past the distinct cells, so merging stays linear in the input
     west = south = math.inf
     east = north = -math.inf
     for chunk in chunks:
@@ -127,8 +128,9 @@ def aggregate(
             pending_points += len(chunk)
         else:  # too many to keep: bin finely now, coarsen at the end
             parts.append(bin_chunk(chunk, FINE_RES, weight=weight, by=by))
-        if len(parts) > 1 and sum(len(p) for p in parts) > compact_rows:
+        if len(parts) > 1 and sum(len(p) for p in parts) > merge_at:
             parts = [_merged(parts, by)]
+            merge_at = max(compact_rows, 2 * len(parts[0]))
         if progress:
             progress(len(chunk))
     if not points:
