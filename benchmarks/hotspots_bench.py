@@ -192,8 +192,9 @@ def dask_runs(points: Path, work: Path) -> dict:
     parts = work / "parts"
     parts.mkdir(exist_ok=True)
     frame = pd.read_csv(points)
-    for i, chunk in enumerate(np.array_split(frame, 4)):
-        chunk.to_csv(parts / f"part-{i}.csv", index=False)
+    bounds = np.linspace(0, len(frame), 5).astype(int)
+    for i in range(4):
+        frame.iloc[bounds[i] : bounds[i + 1]].to_csv(parts / f"part-{i}.csv", index=False)
     out = {}
     for workers in (1, 2):
         run = subprocess.run([sys.executable, "-c", DASK, str(parts), str(workers)], capture_output=True, text=True,

@@ -219,3 +219,16 @@ def render_static(output, *, selection=None, data_dir=None, **options):
     from tipmap.routes.select import Selection
 
     return write_static(atlas_job(selection or Selection(), data_dir=data_dir), output, **options)
+
+
+def wait_until(page, expression: str, seconds: float = 15.0) -> None:
+    """Poll ``expression`` in the page until it is true. Playwright's wait_for_function
+    re-evaluates through eval, which the pages' Content-Security-Policy blocks, so it hangs
+    whenever the condition is not already true at the first look."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > end:
+            raise AssertionError(f"the page never reached: {expression}")
+        time.sleep(0.05)

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import render_html
+from conftest import render_html, wait_until
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.select import select
 
@@ -70,7 +70,7 @@ def open_page(browser, path: Path, *, offline: bool):
 
     page.route("**/*", handle)
     page.goto(path.as_uri())
-    page.wait_for_function("typeof L === 'object' && document.querySelectorAll('.leaflet-interactive').length > 0")
+    wait_until(page, "typeof L === 'object' && document.querySelectorAll('.leaflet-interactive').length > 0")
     return page, problems, requested
 
 

@@ -12,6 +12,7 @@ import re
 import shutil
 
 import pytest
+from conftest import wait_until
 from pyproj import Geod
 
 pytestmark = pytest.mark.browser
@@ -76,7 +77,7 @@ def phone(browser, plan_page):
 
     page.route("**/*", handle)
     page.goto(plan_page[0].as_uri())
-    page.wait_for_function("document.querySelectorAll('.tipmap-visit').length > 0")
+    wait_until(page, "document.querySelectorAll('.tipmap-visit').length > 0")
     page.wait_for_timeout(300)
     yield page, problems, requested
     context.close()
@@ -153,7 +154,7 @@ def test_my_position_gives_distance_and_bearing_to_the_next_site(phone, plan_pag
     plan = plan_page[1]
     page.locator("#tipmap-locate").tap()
     nxt = page.locator("#tipmap-position .next")
-    page.wait_for_function("document.querySelector('#tipmap-position .next').hasAttribute('data-km')")
+    wait_until(page, "document.querySelector('#tipmap-position .next').hasAttribute('data-km')")
     assert "You are at 24.02000, 97.86000" in page.locator("#tipmap-position .where").inner_text()
     stops = sorted(plan.sites, key=lambda s: s.visit)
     for step in range(2):
@@ -186,7 +187,7 @@ def test_the_offline_atlas_map_works_on_a_phone(browser, atlas_page):
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else (requested.append(r.request.url), r.abort()))
     try:
         page.goto(atlas_page.as_uri())
-        page.wait_for_function("document.querySelectorAll('.tipmap-label.town').length > 0")
+        wait_until(page, "document.querySelectorAll('.tipmap-label.town').length > 0")
         assert requested == []
         assert not page.locator("#tipmap-legend .body").is_visible()  # the legend box is folded behind a button
         page.locator("#tipmap-legend summary").tap()
