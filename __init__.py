@@ -5,9 +5,17 @@ jobs that load, select, gate and compute), :mod:`tipmap.maps` (pure renderers an
 and :mod:`tipmap.geodata` (the curated data files), and the command line :mod:`tipmap.cli`.
 """
 
-from importlib import metadata as _metadata
+from typing import Any
 
-try:
-    __version__ = _metadata.version("tipmap")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """``tipmap.__version__``, read from the installed metadata when first asked for (reading
+    it costs ~30 ms of imports that ``tipmap --help`` should not pay)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'tipmap' has no attribute {name!r}")
+    from importlib import metadata
+
+    try:
+        return metadata.version("tipmap")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
