@@ -125,7 +125,7 @@ def plot_atlas(
     report.crs, report.centre = crs.srs, view.centre
     _draw_basemap(ax, atlas, view, crs, extent)
     drawn = _draw_features(ax, atlas, view, crs)
-    draw_user_layers(ax, layers, view, crs)
+    drawn["user"] = draw_user_layers(ax, layers, view, crs)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_xticks([])

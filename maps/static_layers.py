@@ -8,16 +8,21 @@ from tipmap.maps import style
 from tipmap.routes import cartography as carto
 
 
-def draw_user_layers(ax, layers: tuple, view: carto.View, crs) -> None:
-    """Draw ``render --data``-style layers (flows and hexagons) under the atlas's markers."""
+def draw_user_layers(ax, layers: tuple, view: carto.View, crs) -> list[str]:
+    """Draw ``render --data``-style layers (flows and hexagons) under the atlas's markers;
+    return their legend labels ("flows: ..." or "hexagons: ...")."""
+    labels = []
     for layer in layers:
         if layer.kind == "flows" and len(layer.data.lines):
-            _flows(ax, layer.data.lines, view, crs)
+            top = _flows(ax, layer.data.lines, view, crs)
+            labels.append(f"flows:{layer.label} (width: cases, widest {top:,})")
         elif layer.kind == "hexagons" and len(layer.data.cells) and layer.breaks:
             _hexagons(ax, layer, view, crs)
+            labels.append(f"hexagons:{layer.label} (up to {int(max(layer.breaks)):,} per cell)")
+    return labels
 
 
-def _flows(ax, lines, view, crs) -> None:
+def _flows(ax, lines, view, crs) -> int:
     top = max(lines["cases"])
     pieces = carto.project_lines(list(lines.geometry), crs, view)
     for (_, row), parts in zip(lines.iterrows(), pieces):
@@ -25,6 +30,11 @@ def _flows(ax, lines, view, crs) -> None:
         for part in parts:
             xs, ys = zip(*part)
             ax.plot(xs, ys, color=style.FLOW_COLOUR, linewidth=width, alpha=0.6, zorder=2, solid_capstyle="round")
+        if parts and len(parts[-1]) >= 2:  # the direction, at the destination
+            ax.annotate("", xy=parts[-1][-1], xytext=parts[-1][-2], zorder=2,
+                        arrowprops={"arrowstyle": "-|>", "color": style.FLOW_COLOUR, "lw": 0,
+                                    "mutation_scale": 10 + 2 * width, "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+    return int(top)
 
 
 def _hexagons(ax, layer, view, crs) -> None:

@@ -86,6 +86,14 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
                     label=f"{label} (hotspot)",
                 )
             )
+    for label in drawn.get("user", ()):  # the user's --data layers, as static_layers drew them
+        if label.startswith("flows:"):
+            handles.append(Line2D([], [], color=style.FLOW_COLOUR, linewidth=3, alpha=0.6, label=textwrap.fill(label[6:], 30)))
+        else:
+            handles.append(
+                Line2D([], [], linestyle="none", marker="h", markersize=11, markerfacecolor=style.HEX_RAMP[2],
+                       markeredgecolor="#333333", label=textwrap.fill(label[9:], 30))
+            )  # fmt: skip
     if len(atlas.support):
         handles.append(
             Line2D(
