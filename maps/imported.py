@@ -187,5 +187,6 @@ def _add_key(fmap: folium.Map, html: str) -> None:
     """A legend box for one imported layer, below the ones already there (top left)."""
     n = getattr(fmap, "_tipmap_keys", 0)
     fmap._tipmap_keys = n + 1
-    html = html.replace("top:60px;", f"top:{60 + 150 * n}px;", 1).replace('id="tipmap-hexlegend"', f'id="tipmap-key-{n}"', 1)
+    html = html.replace("top:60px;", f"top:{60 + 150 * n}px;max-height:40vh;overflow:auto;", 1)
+    html = html.replace('id="tipmap-hexlegend"', f'id="tipmap-key-{n}" class="tipmap-key"', 1)
     fmap.get_root().html.add_child(Element(html))

@@ -48,6 +48,7 @@ html, body {{ margin: 0; padding: 0; }}
 #tipmap-legend summary::-webkit-details-marker {{ display: none; }}
 #tipmap-legend summary::before {{ content: "\\25B8"; margin-right: 6px; }}
 #tipmap-legend[open] summary::before {{ content: "\\25BE"; }}
+.tipmap-key.tipmap-folded {{ max-height: {TARGET_PX}px !important; overflow: hidden !important; cursor: pointer; }}
 #tipmap-legend .body {{ padding: 0 10px 8px; max-height: 45vh; overflow: auto; }}
 .tipmap-locate a {{ width: {TARGET_PX}px !important; height: {TARGET_PX}px !important; line-height: {TARGET_PX}px !important;
   font-size: 24px !important; background: #fff; }}
@@ -76,6 +77,10 @@ SCRIPT = """
     folded.appendChild(summary); folded.appendChild(inner); legend.replaceWith(folded); legend = folded;
   }
   if (legend && window.innerWidth < 700) legend.removeAttribute('open');
+  document.querySelectorAll('.tipmap-key').forEach(function (key) {  // the keys of --data layers: a tap unfolds
+    if (window.innerWidth < 700) key.classList.add('tipmap-folded');
+    key.addEventListener('click', function () { key.classList.toggle('tipmap-folded'); });
+  });
   if (fit && window.innerWidth < 700) map.fitBounds(fit, {padding: [16, 16]});  // no room kept for a folded legend
   var list = document.querySelector('.leaflet-control-layers-expanded');
   if (list && window.innerWidth < 700) {  // an always-open layer list: fold it behind its toggle on phones

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import wait_until
@@ -199,5 +200,26 @@ def test_the_offline_atlas_map_works_on_a_phone(browser, atlas_page):
         page.locator(".leaflet-control-layers-toggle").tap()
         assert page.locator(".leaflet-control-layers-list").is_visible()
         assert page.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()") >= 4  # opens on Myanmar
+    finally:
+        context.close()
+
+
+def test_the_keys_of_data_layers_fold_on_a_phone(browser, tmp_path):
+    """A --data layer's key (case flows) once covered a third of a phone screen: it starts
+    folded to one line there and unfolds with a tap."""
+    from conftest import render_html
+
+    data = Path(__file__).parent / "data" / "ctdc_cases.csv"
+    page_path = tmp_path / "flows.html"
+    render_html(page_path, offline=True, data=(str(data),))
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(page_path.as_uri())
+        wait_until(page, "document.querySelectorAll('.tipmap-key').length > 0")
+        folded = _box(page, ".tipmap-key")
+        assert folded["height"] <= 64  # one 44 px line plus the box padding
+        page.locator(".tipmap-key").tap()
+        assert _box(page, ".tipmap-key")["height"] > 2 * folded["height"]
     finally:
         context.close()
