@@ -113,6 +113,7 @@ def aggregate(
         raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
     parts, points, pending, pending_points = [], 0, [], 0
     merge_at = compact_rows  # doubles past the distinct cells, so merging stays linear in the input
+    fine: int | None = None  # the resolution chunks are binned at once the buffer is full
     west = south = math.inf
     east = north = -math.inf
     for chunk in chunks:
@@ -123,11 +124,18 @@ def aggregate(
         south, north = min(south, chunk["lat"].min()), max(north, chunk["lat"].max())
         if resolution is not None:
             parts.append(bin_chunk(chunk, resolution, weight=weight, by=by))
-        elif pending_points + len(chunk) <= buffer_points:  # keep until the extent, hence the resolution, is known
+        elif fine is None and pending_points + len(chunk) <= buffer_points:  # keep until the extent is known
             pending.append(chunk)
             pending_points += len(chunk)
         else:  # too many to keep: bin finely now, coarsen at the end
-            parts.append(bin_chunk(chunk, FINE_RES, weight=weight, by=by))
+            if fine is None:
+                # the extent only grows, so the final resolution is at most the one for the extent so far:
+                # two levels finer than that keeps the cells few; a parent cell does not cover its children
+                # exactly (H3), so a few per cent of points near edges land in a neighbour, as at any fine level
+                fine = min(FINE_RES, resolution_for((west, south, east, north)) + 2)
+                parts += [bin_chunk(p, fine, weight=weight, by=by) for p in pending]
+                pending, pending_points = [], 0
+            parts.append(bin_chunk(chunk, fine, weight=weight, by=by))
         if len(parts) > 1 and sum(len(p) for p in parts) > merge_at:
             parts = [_merged(parts, by)]
             merge_at = max(compact_rows, 2 * len(parts[0]))

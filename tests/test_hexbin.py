@@ -348,3 +348,19 @@ def test_merging_binned_rows_as_they_come_changes_no_count():
         merged.cells.sort_values(["cell", "type"]).reset_index(drop=True),
     )
     assert merged.points == 10_000 and int(merged.cells["count"].sum()) == 10_000
+
+
+def test_past_the_buffer_points_are_binned_two_levels_finer_and_coarsened():
+    """Past the buffer, chunks are binned two levels finer than the extent so far asks for,
+    then coarsened: the same resolution and total as binning everything at once, and all but
+    a few per cent of points (near cell edges: H3 parents do not cover their children
+    exactly) in the same cells. Measured 5.4 % here; the old fixed level 9 gave the same."""
+    rng = np.random.default_rng(5)
+    chunks = [pd.DataFrame({"lon": rng.uniform(95, 110, 2000), "lat": rng.uniform(10, 25, 2000)}) for _ in range(10)]
+    direct = aggregate(iter(chunks))
+    streamed = aggregate(iter(chunks), buffer_points=3000, compact_rows=5000)
+    assert streamed.resolution == direct.resolution and int(streamed.cells["count"].sum()) == 20_000
+    a = direct.cells.set_index("cell")["count"]
+    b = streamed.cells.set_index("cell")["count"]
+    moved = (a.subtract(b, fill_value=0).abs().sum()) / 2
+    assert moved / 20_000 < 0.08
