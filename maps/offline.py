@@ -80,37 +80,6 @@ def inline_assets(html: str) -> str:
     return _LINK.sub(swap, _SCRIPT.sub(swap, html))
 
 
-def vector_basemap(geojson: str, *, land: str, border: str, sea: str):
-    """A non-interactive Leaflet GeoJSON layer of country polygons, drawn under everything."""
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-    class VectorBasemap(MacroElement):
-        _template = Template(
-            """
-            {% macro header(this, kwargs) %}
-            <style>.leaflet-container { background: {{ this.sea }}; }</style>
-            {% endmacro %}
-            {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.createPane('tipmapBasemap');
-            {{ this._parent.get_name() }}.getPane('tipmapBasemap').style.zIndex = 200;
-            L.geoJSON({{ this.data }}, {pane: 'tipmapBasemap', interactive: false,
-                style: {color: {{ this.border|tojson }}, weight: 0.6, fillColor: {{ this.land|tojson }}, fillOpacity: 1}}
-            ).addTo({{ this._parent.get_name() }});
-            {{ this._parent.get_name() }}.attributionControl.addAttribution('Basemap: Natural Earth (public domain)');
-            {% endmacro %}
-            """
-        )
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._name = "VectorBasemap"
-            self.data = geojson.replace("</", "<\\/")
-            self.land, self.border, self.sea = land, border, sea
-
-    return VectorBasemap()
-
-
 def add_csp(html: str, *, image_host: str | None = None) -> str:
     """Put a Content-Security-Policy first in ``<head>``: only this page's own scripts run.
 

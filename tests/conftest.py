@@ -232,3 +232,16 @@ def wait_until(page, expression: str, seconds: float = 15.0) -> None:
         if time.monotonic() > end:
             raise AssertionError(f"the page never reached: {expression}")
         time.sleep(0.05)
+
+
+def browser_or_skip():
+    """Chromium's path and Playwright's sync API for the browser tests; the module is skipped
+    when either is missing, except in CI, where both must be there (an ImportError fails)."""
+    import os
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__("playwright.sync_api").sync_api
+    if chromium is None and not os.environ.get("CI"):
+        pytest.skip("Chromium is not installed (Debian: chromium)", allow_module_level=True)
+    return chromium, api

@@ -9,23 +9,16 @@ missing browser is a failure.
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import render_html, wait_until
+from conftest import browser_or_skip, render_html, wait_until
 from tipmap.routes.atlas import load_atlas
 from tipmap.routes.select import select
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = (
-    pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__("playwright.sync_api").sync_api
-)
-if CHROMIUM is None and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed (Debian: chromium)", allow_module_level=True)
+CHROMIUM, playwright = browser_or_skip()
 
 BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 ATLAS = select(load_atlas())

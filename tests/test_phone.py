@@ -7,23 +7,16 @@ geolocation permission), as a phone's GPS gives it with no network.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import wait_until
+from conftest import browser_or_skip, wait_until
 from pyproj import Geod
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = (
-    pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__("playwright.sync_api").sync_api
-)
-if CHROMIUM is None and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed (Debian: chromium)", allow_module_level=True)
+CHROMIUM, playwright = browser_or_skip()
 
 PHONE = {"width": 390, "height": 844}
 HERE = (24.02, 97.86)  # lat, lon: the worker stands in Ruili
