@@ -19,6 +19,8 @@ from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
 from tipmap.maps.plaintext import plain_figure, plain_metadata
+from tipmap.maps.static_arrows import Head, HeadCollection, draw_heads
+from tipmap.maps.static_basemap import draw_land
 from tipmap.maps.static_layers import draw_user_layers
 from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
 from tipmap.routes import cartography as carto
@@ -123,11 +125,12 @@ def plot_atlas(
     box = ax.get_window_extent()
     extent = carto.projected_extent(view, crs, aspect=box.width / box.height)
     report.crs, report.centre = crs.srs, view.centre
-    _draw_basemap(ax, atlas, view, crs, extent)
+    countries = carto.basemap_in_crs(view, crs)
+    _draw_basemap(ax, atlas, countries)
+    ax.set_xlim(extent[0], extent[2])  # before the arrowheads, which leave out tips outside
+    ax.set_ylim(extent[1], extent[3])
     drawn = _draw_features(ax, atlas, view, crs)
     drawn["user"] = draw_user_layers(ax, layers, view, crs)
-    ax.set_xlim(extent[0], extent[2])
-    ax.set_ylim(extent[1], extent[3])
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
@@ -136,25 +139,24 @@ def plot_atlas(
     _draw_scale_and_north(ax, crs, view, extent, report, placer)
     if labels:
         _draw_labels(ax, atlas, view, crs, placer, label_lang, report)
-    _draw_country_names(ax, view, crs, extent, placer)
+    _draw_country_names(ax, countries, extent, placer)
     draw_legend(fig, atlas, drawn)
     draw_texts(fig, atlas, title, subtitle, audience, crs, view, report)
     return fig, report
 
 
-def _draw_basemap(ax, atlas: Atlas, view: carto.View, crs, extent) -> None:
+def _draw_basemap(ax, atlas: Atlas, countries) -> None:
     ax.set_facecolor(OCEAN)
-    countries = carto.basemap_in_crs(view, crs)
     touched = {c for cs in atlas.corridors["countries"] for c in cs} | set(atlas.hotspots["country"])
     focus = countries["iso_a2"].isin(touched)
     for part, fill, width in ((countries[~focus], LAND, 0.5), (countries[focus], LAND_FOCUS, 0.6)):
-        if len(part):
-            part.plot(ax=ax, color=fill, edgecolor=BORDER, linewidth=width, zorder=1)
+        draw_land(ax, part, fill=fill, edge=BORDER, width=width)
 
 
 def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
     drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set(), "drawn_by": set()}
     lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
+    heads: list[Head] = []
     for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
         colour = style.corridor_colour(row["exploitation"])
         width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
@@ -163,10 +165,11 @@ def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
         for piece in pieces:
             xs, ys = zip(*piece)
             ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
-        _arrowheads(ax, pieces, colour)
+        heads += _arrowheads(pieces, colour)
         drawn["exploitation"].add(row["exploitation"][0])
         drawn["confidence"].add(row["confidence"])
         drawn["drawn_by"].add(row.get("drawn_by"))
+    draw_heads(ax, heads, zorder=4)
     roles = place_roles(atlas.corridors)
     for role in ("transit", "source", "destination"):
         ids = {p for p, r in roles.items() if style.main_role(r) == role}
@@ -200,19 +203,15 @@ def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
     return drawn
 
 
-def _arrowheads(ax, pieces, colour: str) -> None:
+def _arrowheads(pieces, colour: str) -> list[Head]:
     """An arrowhead at the middle and at the end of each drawn corridor."""
+    heads = []
     for piece in pieces:
         if len(piece) < 2:
             continue
-        for index in {max(1, len(piece) // 2), len(piece) - 1}:
-            ax.annotate(
-                "",
-                xy=piece[index],
-                xytext=piece[index - 1],
-                zorder=4,
-                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 0, "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0},
-            )
+        for index in sorted({max(1, len(piece) // 2), len(piece) - 1}):
+            heads.append(Head(tuple(piece[index]), tuple(piece[index - 1]), colour, 16))
+    return heads
 
 
 def _draw_scale_and_north(ax, crs, view, extent, report: PlotReport, placer: Placer) -> None:
@@ -252,6 +251,7 @@ def _draw_scale_and_north(ax, crs, view, extent, report: PlotReport, placer: Pla
     _north_arrow(ax, nx, ny, (y1 - y0) * 0.07, angle)
     renderer = ax.figure.canvas.get_renderer()
     placer.placed.extend(t.get_window_extent(renderer) for t in ax.texts)
+    placer.placed.extend(box for c in ax.collections if isinstance(c, HeadCollection) for box in c.obstacles())
 
 
 def _marker_boxes(ax) -> list:
@@ -334,8 +334,7 @@ def _draw_labels(ax, atlas: Atlas, view, crs, placer: Placer, lang: str, report:
             report.dropped_labels.append(name)
 
 
-def _draw_country_names(ax, view, crs, extent, placer: Placer) -> None:
-    countries = carto.basemap_in_crs(view, crs)
+def _draw_country_names(ax, countries, extent, placer: Placer) -> None:
     names = country_names()
     for iso, x, y in carto.country_label_points(countries, extent):
         placer.place(

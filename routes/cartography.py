@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
+from functools import cache, lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
-from shapely.affinity import translate
 from shapely.geometry import LineString, MultiLineString, box
 from tipmap.routes.geodesy import WGS84, distance_km
 
@@ -81,8 +80,26 @@ def projection_for(view: View) -> CRS:
 
 @cache
 def basemap() -> gpd.GeoDataFrame:
-    """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md."""
-    return gpd.read_file(files("tipmap.geodata").joinpath("ne_admin0.geojson").read_text(encoding="utf-8"))
+    """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md.
+
+    Read from ``geodata/ne_admin0.geojson`` once and kept as binary geometry in the user's
+    cache directory (see :mod:`tipmap.routes.basemap_cache`), which later runs read in a few ms.
+    """
+    from tipmap.routes.basemap_cache import load_basemap
+
+    return load_basemap()
+
+
+@lru_cache(maxsize=16)
+def to_crs(crs: CRS) -> Transformer:
+    """The (cached) transformer from lon/lat to ``crs`` (making one takes ~10 ms)."""
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
+@lru_cache(maxsize=16)
+def from_crs(crs: CRS) -> Transformer:
+    """The (cached) transformer from ``crs`` back to lon/lat."""
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:
@@ -107,8 +124,7 @@ def split_at_seam(line: LineString, view: View) -> MultiLineString:
 def scale_km_per_unit(crs: CRS, view: View) -> float:
     """Geodesic kilometres per projected unit (metre) along x at the view's centre."""
     lon, lat = view.centre
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    forward, back = to_crs(crs), from_crs(crs)
     x, y = forward.transform(lon, lat)
     half = 10_000.0  # 10 km either side: short enough to be local, long enough to be exact
     a = back.transform(x - half, y)
@@ -127,7 +143,7 @@ def nice_length_km(target_km: float) -> float:
 
 def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:
     """Angle of true north on the map at (lon, lat), degrees counter-clockwise from +y."""
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    forward = to_crs(crs)
     lon2, lat2, _ = WGS84.fwd(lon, lat, 0.0, 10_000.0)
     x1, y1 = forward.transform(lon, lat)
     x2, y2 = forward.transform(lon2, lat2)
@@ -136,18 +152,25 @@ def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:
 
 def project_points(lonlat: list[tuple[float, float]], crs: CRS, view: View) -> list[tuple[float, float]]:
     """Project (lon, lat) points, longitudes first brought into the view's frame."""
+    if not lonlat:
+        return []
     low = view.centre[0] - 180.0
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    return [forward.transform((lon - low) % 360.0 + low, lat) for lon, lat in lonlat]
+    lons, lats = np.asarray(lonlat, dtype=float).T
+    xs, ys = to_crs(crs).transform((lons - low) % 360.0 + low, lats)
+    return list(zip(xs.tolist(), ys.tolist()))
 
 
 def project_lines(lines: list[LineString], crs: CRS, view: View) -> list[list[list[tuple[float, float]]]]:
     """Each line as projected pieces (cut at the projection's seam when it crosses it)."""
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    forward = to_crs(crs)
     out = []
     for line in lines:
         pieces = split_at_seam(line, view)
-        out.append([[forward.transform(x, y) for x, y in piece.coords] for piece in pieces.geoms])
+        projected = []
+        for piece in pieces.geoms:
+            xs, ys = forward.transform(*np.asarray(piece.coords, dtype=float)[:, :2].T)
+            projected.append(list(zip(xs.tolist(), ys.tolist())))
+        out.append(projected)
     return out
 
 
@@ -170,19 +193,20 @@ def country_label_points(
     countries: gpd.GeoDataFrame, extent: tuple[float, float, float, float]
 ) -> list[tuple[str, float, float]]:
     """(iso_a2, x, y) of projected countries big enough in the extent to carry a name, largest first."""
+    import shapely
+
     x0, y0, x1, y1 = extent
-    frame = box(x0, y0, x1, y1)
+    frame_area = (x1 - x0) * (y1 - y0)
+    inside = shapely.clip_by_rect(np.asarray(countries.geometry.values), x0, y0, x1, y1)  # the frame is a box
+    shares = shapely.area(inside) / frame_area
     rows: list[tuple[float, str, float, float]] = []
     largest: dict[str, float] = {}
-    for iso, geom in zip(countries["iso_a2"], countries.geometry):
-        inside = geom.intersection(frame)
-        if inside.is_empty or not iso:
+    for iso, share, part in zip(countries["iso_a2"], shares.tolist(), inside):
+        if not iso or share <= 0.004 or share <= largest.get(iso, 0.0):
             continue
-        share = inside.area / frame.area
-        if share > 0.004 and share > largest.get(iso, 0.0):
-            largest[iso] = share
-            point = inside.representative_point()
-            rows.append((share, iso, point.x, point.y))
+        largest[iso] = share
+        point = part.representative_point()
+        rows.append((share, iso, point.x, point.y))
     best = [r for r in rows if largest[r[1]] == r[0]]
     return [(iso, x, y) for _, iso, x, y in sorted(best, reverse=True)]
 
@@ -204,6 +228,7 @@ def basemap_in_crs(view: View, crs: CRS) -> gpd.GeoDataFrame:
     countries = countries_in_view(wide)
     countries["geometry"] = countries.geometry.segmentize(1.0)
     return countries.to_crs(crs)
+
 
 
 def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_deg: float = 0.04) -> gpd.GeoDataFrame:
@@ -232,14 +257,35 @@ def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_d
 
 
 def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
-    """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn."""
+    """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn.
+
+    Only the polygons that cross the window's edge are cut (those wholly inside are kept as
+    they are, by their bounds), with GEOS's rectangle clipping; a piece it leaves invalid is
+    cut again by a full intersection.
+    """
+    import shapely
+
+    geoms = world.geometry.values
+    west, south, east, north = shapely.bounds(np.asarray(geoms)).T
     parts = []
     for shift in (-360.0, 0.0, 360.0):
         window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
         if window.is_empty or window.area == 0:
             continue
-        clipped = world[world.intersects(window)].copy()
-        clipped["geometry"] = clipped.geometry.intersection(window).map(lambda g, s=shift: translate(g, xoff=s))
+        x0, y0, x1, y1 = window.bounds
+        inside = (west >= x0) & (east <= x1) & (south >= y0) & (north <= y1)
+        cut = ~inside & (west <= x1) & (east >= x0) & (south <= y1) & (north >= y0)
+        cut[cut] = shapely.intersects(np.asarray(geoms[cut]), window)
+        clipped = world[inside | cut].copy()
+        pieces = np.asarray(clipped.geometry.values).copy()
+        was_cut = cut[inside | cut]
+        fast = shapely.clip_by_rect(pieces[was_cut], x0, y0, x1, y1)
+        slow = ~shapely.is_valid(fast)
+        fast[slow] = shapely.intersection(pieces[was_cut][slow], window)
+        pieces[was_cut] = fast
+        if shift:
+            pieces = shapely.transform(pieces, lambda xy, s=shift: xy + (s, 0.0))
+        clipped["geometry"] = gpd.GeoSeries(pieces, index=clipped.index, crs=world.crs)
         parts.append(clipped[~clipped.geometry.is_empty])
     frame = pd.concat(parts, ignore_index=True) if parts else world.iloc[:0]
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
