@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 #: Candidate offsets (points) with their alignment, in order of preference.
@@ -26,6 +26,10 @@ POSITIONS: tuple[tuple[float, float, str, str], ...] = _RING + tuple((2 * dx, 2 
 
 #: Where a text's box starts, in widths/heights from its anchor, by alignment.
 _ALIGN = {"left": 0.0, "bottom": 0.0, "center": -0.5, "right": -1.0, "top": -1.0}
+#: Style keys that change a text's size (the others, such as colour or a bbox, do not).
+_SIZING = ("fontsize", "family", "fontstyle", "fontweight", "fontfamily", "size", "weight", "style", "linespacing")
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display units
 
 
 @dataclass
@@ -33,13 +37,16 @@ class Placer:
     """Places labels on ``ax`` so that none overlaps another or leaves the axes.
 
     ``placed`` (display-space boxes) may be extended by the caller; boxes are not changed once
-    added. A label is measured once; its box at each candidate position is that box moved by
-    the offset and alignment (the chosen one is measured again and checked before it is kept).
+    added. Positions are tried first with the least box any text of that style has (no width,
+    one line high), which rules out most blocked positions without measuring the label; a
+    label is then measured once, its box at each position is that box moved by the offset and
+    alignment, and the chosen one is measured again and checked before it is kept.
     """
 
     ax: Axes
     placed: list[Bbox]
     _extents: np.ndarray = field(default_factory=lambda: np.empty((0, 4)), repr=False)
+    _line_heights: dict[tuple, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def on(cls, ax: Axes, obstacles: list[Bbox] | None = None) -> Placer:
@@ -49,37 +56,67 @@ class Placer:
     def place(self, text: str, x: float, y: float, *, positions=POSITIONS, **style) -> Annotation | None:
         """Annotate (x, y) with ``text`` at the first free position; None if none is free."""
         renderer = self.ax.figure.canvas.get_renderer()
-        frame = self.ax.get_window_extent(renderer)
-        dx0, dy0, ha0, va0 = positions[0]
+        frame = self.ax.get_window_extent(renderer).extents
+        ax_, ay_ = self.ax.transData.transform((x, y))
+        per_point = self.ax.figure.dpi / 72.0
+        line = self._line_height(style, renderer)
+        hopeful = [
+            (dx, dy, ha, va)
+            for dx, dy, ha, va in positions
+            if self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, 0.0, line, "left", va), frame)
+        ]  # a position where even the least box is blocked is blocked for this label too
+        if not hopeful:
+            return None
+        dx0, dy0, ha0, va0 = hopeful[0]
         label = self.ax.annotate(text, (x, y), xytext=(dx0, dy0), textcoords="offset points", ha=ha0, va=va0, **style)
         first = label.get_window_extent(renderer)
         if first.bounds == (0, 0, 1, 1):  # matplotlib's answer for a point outside the axes: nowhere fits
             label.remove()
             return None
-        per_point = self.ax.figure.dpi / 72.0
-        for dx, dy, ha, va in positions:
+        for dx, dy, ha, va in hopeful:
             shift_x = (dx - dx0) * per_point + (_ALIGN[ha] - _ALIGN[ha0]) * first.width
             shift_y = (dy - dy0) * per_point + (_ALIGN[va] - _ALIGN[va0]) * first.height
-            if not self._free(first.translated(shift_x, shift_y).expanded(1.04, 1.08), frame):
+            if not self._free(_expanded(first.x0 + shift_x, first.y0 + shift_y, first.x1 + shift_x, first.y1 + shift_y), frame):
                 continue
             label.xyann = (dx, dy)
             label.set_horizontalalignment(ha)
             label.set_verticalalignment(va)
             box = label.get_window_extent(renderer).expanded(1.04, 1.08)  # measured where it stands
-            if self._free(box, frame):
+            if self._free(box.extents, frame):
                 self.placed.append(box)
                 return label
         label.remove()
         return None
 
-    def _free(self, box: Bbox, frame: Bbox) -> bool:
+    def _line_height(self, style: dict, renderer) -> float:
+        """The height of one line of text in ``style`` (pixels): no label of it is lower."""
+        sizing = {k: v for k, v in style.items() if k in _SIZING}
+        key = tuple(sorted(sizing.items()))
+        if key not in self._line_heights:
+            probe = Text(0, 0, "lp", **sizing)
+            probe.set_figure(self.ax.figure)
+            self._line_heights[key] = probe.get_window_extent(renderer).height
+        return self._line_heights[key]
+
+    def _free(self, box: Box, frame: Box) -> bool:
         """Whether ``box`` lies inside ``frame`` and overlaps no placed box (as Bbox.overlaps)."""
-        if not (frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)):
+        x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
+        if not (frame[0] <= x0 and x1 <= frame[2] and frame[1] <= y0 and y1 <= frame[3]):
             return False
         if len(self._extents) < len(self.placed):
             new = [other.extents for other in self.placed[len(self._extents) :]]
             self._extents = np.vstack([self._extents, np.sort(np.reshape(new, (-1, 2, 2)), axis=1).reshape(-1, 4)])
-        x0, x1 = sorted((box.x0, box.x1))
-        y0, y1 = sorted((box.y0, box.y1))
         e = self._extents
         return not bool(np.any((x0 <= e[:, 2]) & (e[:, 0] <= x1) & (y0 <= e[:, 3]) & (e[:, 1] <= y1)))
+
+
+def _box(x: float, y: float, width: float, height: float, ha: str, va: str) -> Box:
+    """The box of a text ``width`` x ``height`` anchored at (x, y) with that alignment."""
+    x0, y0 = x + _ALIGN[ha] * width, y + _ALIGN[va] * height
+    return _expanded(x0, y0, x0 + width, y0 + height)
+
+
+def _expanded(x0: float, y0: float, x1: float, y1: float) -> Box:
+    """The box grown around its centre like ``Bbox.expanded(1.04, 1.08)`` (a little air)."""
+    dw, dh = (x1 - x0) * 0.02, (y1 - y0) * 0.04
+    return (x0 - dw, y0 - dh, x1 + dw, y1 + dh)

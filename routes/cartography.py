@@ -18,6 +18,8 @@ from tipmap.routes.geodesy import WGS84, distance_km
 
 #: Views wider than this (degrees of longitude) use a world projection.
 WORLD_SPAN_DEG = 150.0
+#: Longest edge (degrees) of the basemap drawn on a static map: longer ones are cut so they curve.
+DENSE_DEG = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,16 +92,29 @@ def basemap() -> gpd.GeoDataFrame:
     return load_basemap()
 
 
-@lru_cache(maxsize=16)
+@cache
+def dense_basemap() -> np.ndarray:
+    """The basemap's geometries segmentized to ``DENSE_DEG`` (so that a projection bends their
+    long straight edges), row for row; cached with the basemap."""
+    from tipmap.routes.basemap_cache import load_dense
+
+    return load_dense()
+
+
 def to_crs(crs: CRS) -> Transformer:
     """The (cached) transformer from lon/lat to ``crs`` (making one takes ~10 ms)."""
-    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return _transformer("EPSG:4326", crs.srs)
 
 
-@lru_cache(maxsize=16)
 def from_crs(crs: CRS) -> Transformer:
     """The (cached) transformer from ``crs`` back to lon/lat."""
-    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return _transformer(crs.srs, "EPSG:4326")
+
+
+@lru_cache(maxsize=32)
+def _transformer(source: str, target: str) -> Transformer:
+    """Keyed by the CRSs' definitions: hashing a ``CRS`` writes its WKT, which takes ~5 ms."""
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:
@@ -109,16 +124,16 @@ def countries_in_view(view: View) -> gpd.GeoDataFrame:
 
 def split_at_seam(line: LineString, view: View) -> MultiLineString:
     """``line`` with longitudes brought into the view's frame, cut where it jumps a turn."""
+    return MultiLineString([p for p in _seam_pieces(line, view) if len(p) >= 2])
+
+
+def _seam_pieces(line: LineString, view: View) -> list[np.ndarray]:
+    """The (lon, lat) runs of ``line`` in the view's frame, cut where a longitude jumps a turn."""
     low = view.centre[0] - 180.0
-    pieces: list[list[tuple[float, float]]] = [[]]
-    previous = None
-    for lon, lat in line.coords:
-        lon = (lon - low) % 360.0 + low
-        if previous is not None and abs(lon - previous) > 180.0:
-            pieces.append([])
-        pieces[-1].append((lon, lat))
-        previous = lon
-    return MultiLineString([p for p in pieces if len(p) >= 2])
+    coords = np.asarray(line.coords, dtype=float)[:, :2].copy()
+    coords[:, 0] = (coords[:, 0] - low) % 360.0 + low
+    jumps = np.flatnonzero(np.abs(np.diff(coords[:, 0])) > 180.0) + 1
+    return np.split(coords, jumps)
 
 
 def scale_km_per_unit(crs: CRS, view: View) -> float:
@@ -165,11 +180,11 @@ def project_lines(lines: list[LineString], crs: CRS, view: View) -> list[list[li
     forward = to_crs(crs)
     out = []
     for line in lines:
-        pieces = split_at_seam(line, view)
         projected = []
-        for piece in pieces.geoms:
-            xs, ys = forward.transform(*np.asarray(piece.coords, dtype=float)[:, :2].T)
-            projected.append(list(zip(xs.tolist(), ys.tolist())))
+        for piece in _seam_pieces(line, view):
+            if len(piece) >= 2:
+                xs, ys = forward.transform(piece[:, 0], piece[:, 1])
+                projected.append(list(zip(xs.tolist(), ys.tolist())))
         out.append(projected)
     return out
 
@@ -225,9 +240,12 @@ def basemap_in_crs(view: View, crs: CRS) -> gpd.GeoDataFrame:
         half_y = min(2 * (view.north - view.south), 60.0)
         mid_x = (view.west + view.east) / 2
         wide = View(mid_x - half_x, max(lat - half_y, -89.0), mid_x + half_x, min(lat + half_y, 89.0))
-    countries = countries_in_view(wide)
-    countries["geometry"] = countries.geometry.segmentize(1.0)
-    return countries.to_crs(crs)
+    import shapely
+
+    countries = _shifted(basemap(), wide, dense=dense_basemap())  # segmentized to DENSE_DEG
+    forward = to_crs(crs)
+    projected = shapely.transform(np.asarray(countries.geometry.values), lambda xy: np.column_stack(forward.transform(*xy.T)))
+    return gpd.GeoDataFrame(countries.drop(columns="geometry"), geometry=projected, crs=crs)
 
 
 
@@ -256,12 +274,13 @@ def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_d
     return _shifted(world, view)
 
 
-def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
+def _shifted(world: gpd.GeoDataFrame, view: View, *, dense: np.ndarray | None = None) -> gpd.GeoDataFrame:
     """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn.
 
     Only the polygons that cross the window's edge are cut (those wholly inside are kept as
     they are, by their bounds), with GEOS's rectangle clipping; a piece it leaves invalid is
-    cut again by a full intersection.
+    cut again by a full intersection. With ``dense`` (``world``'s geometries segmentized to
+    ``DENSE_DEG``), the result is segmentized too: whole pieces from ``dense``, cut ones here.
     """
     import shapely
 
@@ -282,7 +301,9 @@ def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
         fast = shapely.clip_by_rect(pieces[was_cut], x0, y0, x1, y1)
         slow = ~shapely.is_valid(fast)
         fast[slow] = shapely.intersection(pieces[was_cut][slow], window)
-        pieces[was_cut] = fast
+        pieces[was_cut] = fast if dense is None else shapely.segmentize(fast, DENSE_DEG)
+        if dense is not None:
+            pieces[~was_cut] = dense[inside | cut][~was_cut]
         if shift:
             pieces = shapely.transform(pieces, lambda xy, s=shift: xy + (s, 0.0))
         clipped["geometry"] = gpd.GeoSeries(pieces, index=clipped.index, crs=world.crs)
