@@ -120,7 +120,16 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
     legend.set_gid("tipmap-legend")
 
 
-def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
+def source_line(documents: list[str], layers: tuple = ()) -> str:
+    """"Sources: ..." for the atlas's documents (their quotes are in the atlas) and the user's layers."""
+    parts = [f"{'; '.join(documents)} (quotes in the tipmap atlas)"] if documents else []
+    parts += [f"{layer.label} (your data)" for layer in layers]
+    return f"Sources: {'; '.join(parts) or 'none'}"
+
+
+def draw_texts(
+    fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport, layers: tuple = ()
+) -> None:
     """Title and subtitle, the source line, basemap and projection credit, the audience footer
     (what was withheld) and, for the confidential audience, the CONFIDENTIAL stamp."""
     for line, y, extra in ((title, 0.982, {"fontsize": FONT["title"], "fontweight": "bold"}),
@@ -131,7 +140,7 @@ def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, c
     report.sources = documents
     lon, lat = view.centre
     kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
-    fig.text(0.012, 0.045, f"Sources: {'; '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
+    fig.text(0.012, 0.045, source_line(documents, layers), fontsize=FONT["small"], ha="left")
     fig.text(
         0.012,
         0.015,

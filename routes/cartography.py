@@ -280,7 +280,8 @@ def _shifted(world: gpd.GeoDataFrame, view: View, *, dense: np.ndarray | None = 
     Only the polygons that cross the window's edge are cut (those wholly inside are kept as
     they are, by their bounds), with GEOS's rectangle clipping; a piece it leaves invalid is
     cut again by a full intersection. With ``dense`` (``world``'s geometries segmentized to
-    ``DENSE_DEG``), the result is segmentized too: whole pieces from ``dense``, cut ones here.
+    ``DENSE_DEG``, for drawing), the result is segmentized too (whole pieces from ``dense``,
+    cut ones here) and not checked for validity, which drawing does not need.
     """
     import shapely
 
@@ -299,7 +300,7 @@ def _shifted(world: gpd.GeoDataFrame, view: View, *, dense: np.ndarray | None = 
         pieces = np.asarray(clipped.geometry.values).copy()
         was_cut = cut[inside | cut]
         fast = shapely.clip_by_rect(pieces[was_cut], x0, y0, x1, y1)
-        slow = ~shapely.is_valid(fast)
+        slow = ~shapely.is_valid(fast) if dense is None else np.zeros(len(fast), dtype=bool)  # drawing needs no validity
         fast[slow] = shapely.intersection(pieces[was_cut][slow], window)
         pieces[was_cut] = fast if dense is None else shapely.segmentize(fast, DENSE_DEG)
         if dense is not None:
