@@ -274,7 +274,8 @@ def test_arrowheads_look_like_matplotlibs_own_arrows_and_skip_tips_outside():
     ours, theirs = image(False), image(True)
     inked = np.any(theirs < 250, axis=2)
     assert inked.sum() > 150  # three heads of ~60 px each
-    assert np.mean(np.abs(ours - theirs).sum(axis=2) > 60) < 0.001  # the same pixels but for antialiasing
+    differ = np.abs(ours - theirs).sum(axis=2) > 60
+    assert differ.sum() < 0.05 * inked.sum()  # the same pixels but for antialiasing at the edges
     assert not np.any(ours[:, -5:] < 250)  # nothing drawn for the tip beyond the frame
 
 
