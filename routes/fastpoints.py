@@ -11,17 +11,26 @@ the file again and reports every row it cannot use. Both roads give the same poi
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tipmap.routes.errors import ImportError_
 from tipmap.routes.pointspec import AREA_NAMES, LAT_NAMES, LON_NAMES, ImportReport, PointColumns
-from tipmap.routes.textfile import check_encoding, header_line, separator, text_encoding
+from tipmap.routes.textfile import MAX_FILE_BYTES, check_encoding, header_line, separator, text_encoding
 
-#: Larger files are streamed by the general importer in chunks (bounded memory).
+#: Files up to this size are read whole (pyarrow, every core); larger ones are streamed in
+#: blocks of ``STREAM_BLOCK`` bytes, so memory stays bounded whatever the size.
 FAST_MAX_BYTES = 1 << 30
+STREAM_BLOCK = 16 << 20
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+
+
+class NotClean(Exception):
+    """A streamed file turned out to need the importer (a bad value past the first blocks):
+    the caller drops what it binned and reads the file again with :mod:`routes.importer`."""
 
 
 @dataclass(frozen=True)
@@ -38,21 +47,26 @@ class Points:
         return {"lon": self.lon, "lat": self.lat}[column]
 
 
-def clean_points(path: str | os.PathLike[str], columns: PointColumns = PointColumns()) -> tuple[Points, ImportReport] | None:
-    """The points of ``path`` and its report, or ``None`` when the general importer is needed."""
+def clean_points(
+    path: str | os.PathLike[str], columns: PointColumns = PointColumns()
+) -> tuple[Iterable[Points], ImportReport] | None:
+    """The points of ``path`` (one :class:`Points` for a file read whole, or a stream of them
+    for a large file, which raises :class:`NotClean` when a later block is not clean) and
+    the report (complete once the points are consumed), or ``None`` when the general
+    importer is needed from the start."""
     source = Path(path)
     if columns.crs or columns.place or columns.weight or columns.by:
         return None
     if source.suffix.lower() not in TEXT_SUFFIXES or not source.is_file():
         return None
     size = source.stat().st_size
-    if not 0 < size <= FAST_MAX_BYTES:
+    if not 0 < size <= MAX_FILE_BYTES:
         return None
     try:
         encoding = text_encoding(source)
         if encoding != "utf-8":
             return None
-        check_encoding(source, encoding)
+        quoted = check_encoding(source, encoding)
         line = header_line(source, encoding)
     except ImportError_:
         return None  # the general importer says what is wrong, with the line
@@ -62,16 +76,56 @@ def clean_points(path: str | os.PathLike[str], columns: PointColumns = PointColu
     lowered = {h.lower() for h in header}
     if not lat or not lon or len(set(header)) != len(header) or lowered & set(AREA_NAMES):
         return None
-    table = _read(source, sep, lat, lon)
-    if table is None:
+    report = ImportReport(str(path))
+    if size > FAST_MAX_BYTES:
+        return _stream(source, sep, lat, lon, quoted, report), report
+    table = _read(source, sep, lat, lon, quoted=quoted)
+    if table is None or not len(table[0]) or not _clean(*table):
         return None
-    lats, lons = table
+    report.rows = report.used = len(table[0])
+    return [Points(lon=table[1], lat=table[0])], report
+
+
+def _clean(lats: np.ndarray, lons: np.ndarray) -> bool:
+    """Whether every row has both coordinates, finite and in range."""
     with np.errstate(invalid="ignore"):
-        clean = np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
-    if not len(lats) or not clean.all():
-        return None
-    report = ImportReport(str(path), rows=len(lats), used=len(lats))
-    return Points(lon=lons, lat=lats), report
+        return bool((np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)).all())
+
+
+def _options(sep: str, lat: str, lon: str, quoted: bool) -> dict[str, Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pc
+
+    return {
+        "parse_options": pc.ParseOptions(delimiter=sep, newlines_in_values=quoted),
+        "convert_options": pc.ConvertOptions(
+            include_columns=[lat, lon], column_types={lat: pa.float64(), lon: pa.float64()}, null_values=[]
+        ),
+    }
+
+
+def _stream(source: Path, sep: str, lat: str, lon: str, quoted: bool, report: ImportReport) -> Iterator[Points]:
+    """The points of a large clean file block by block (bounded memory); :class:`NotClean`
+    as soon as a block is not."""
+    import pyarrow as pa
+    import pyarrow.csv as pc
+
+    try:
+        reader = pc.open_csv(source, read_options=pc.ReadOptions(block_size=STREAM_BLOCK), **_options(sep, lat, lon, quoted))
+        for batch in reader:
+            lats, lons = batch.column(lat), batch.column(lon)
+            if lats.null_count or lons.null_count:
+                raise NotClean(str(source))
+            lats, lons = lats.to_numpy(), lons.to_numpy()
+            if not _clean(lats, lons):
+                raise NotClean(str(source))
+            report.rows += len(lats)
+            report.used += len(lats)
+            yield Points(lon=lons, lat=lats)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        raise NotClean(str(source)) from None
+    if not report.rows:
+        raise NotClean(str(source))
 
 
 def _named(header: list[str], wanted: str | None, names: tuple[str, ...]) -> str | None:
@@ -81,19 +135,16 @@ def _named(header: list[str], wanted: str | None, names: tuple[str, ...]) -> str
     return next((lowered[n] for n in names if n in lowered), None)
 
 
-def _read(source: Path, sep: str, lat: str, lon: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Both columns as float64 arrays, or None when pyarrow cannot read them as numbers."""
+def _read(source: Path, sep: str, lat: str, lon: str, *, quoted: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Both columns as float64 arrays, or None when pyarrow cannot read them as numbers.
+
+    A file without a double quote has no value spanning lines, so pyarrow may cut it into
+    blocks at any newline and parse them in parallel (``newlines_in_values`` off)."""
     import pyarrow as pa
     import pyarrow.csv as pc
 
     try:
-        table = pc.read_csv(
-            source,
-            parse_options=pc.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pc.ConvertOptions(
-                include_columns=[lat, lon], column_types={lat: pa.float64(), lon: pa.float64()}, null_values=[]
-            ),
-        )
+        table = pc.read_csv(source, **_options(sep, lat, lon, quoted))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
     if table.column(lat).null_count or table.column(lon).null_count:

@@ -92,16 +92,20 @@ def hotspots_job(
 
 def _binned(source, more, columns, resolution, selection, policy, progress, strict) -> tuple[Any, list[Any]]:
     """The in-memory engine: one clean CSV by the fast road, anything else by the importer."""
-    from tipmap.routes.fastpoints import clean_points
-    from tipmap.routes.hexbin import aggregate
+    from tipmap.routes.fastpoints import NotClean, clean_points
+    from tipmap.routes.hexbin import BUFFER_POINTS, aggregate
 
     fast = None if (more or selection.bbox is not None) else clean_points(source, columns)
     if fast is not None:
-        points, report = fast
-        if progress:
-            progress(len(points))
-        binning = aggregate([points], resolution=resolution, max_resolution=policy.max_resolution, buffer_points=len(points))
-        return binning, [report]
+        chunks, report = fast
+        whole = len(chunks[0]) if isinstance(chunks, list) else BUFFER_POINTS
+        try:
+            binning = aggregate(
+                chunks, resolution=resolution, max_resolution=policy.max_resolution, progress=progress, buffer_points=whole
+            )
+            return binning, [report]
+        except NotClean:  # a large file with a bad row past its first blocks: the importer reads it again
+            pass
     import itertools
 
     from tipmap.routes.importer import ImportReport, iter_points

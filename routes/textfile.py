@@ -10,6 +10,8 @@ from pathlib import Path
 from tipmap.routes.errors import ImportError_
 
 MAX_HEADER_BYTES = 1 << 20
+#: Refused above this (bounded memory against hostile or mistaken inputs).
+MAX_FILE_BYTES = 4 * 1024**3
 
 
 def text_encoding(source: Path) -> str:
@@ -27,13 +29,18 @@ def text_encoding(source: Path) -> str:
     return "utf-8"
 
 
-def check_encoding(source: Path, encoding: str) -> None:
-    """Decode the whole file in blocks; the first undecodable byte is an error naming its line."""
+def check_encoding(source: Path, encoding: str) -> bool:
+    """Decode the whole file in blocks; the first undecodable byte is an error naming its line.
+
+    Returns whether the file holds a double quote anywhere (no quote: no value can hold a
+    newline, which lets a parser split the file anywhere at a newline)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     line = 1
+    quoted = False
     newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
     with open(source, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
+            quoted = quoted or b'"' in block
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as err:
@@ -48,6 +55,7 @@ def check_encoding(source: Path, encoding: str) -> None:
         except UnicodeDecodeError:
             name = "UTF-16" if "16" in encoding else "UTF-8"
             raise ImportError_(f"{source}: line {line}: not {name} (the file ends inside a character)") from None
+    return quoted
 
 
 def header_line(source: Path, encoding: str) -> str:

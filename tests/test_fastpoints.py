@@ -43,14 +43,15 @@ def test_clean_files_give_the_importers_points(tmp_path, name):
     path = write(tmp_path, name, CLEAN[name])
     fast = clean_points(path)
     assert fast is not None, "a clean file should take the fast road"
-    points, report = fast
+    chunks, report = fast
+    points = chunks[0]
     frame, expected = read_points(path)
     assert np.array_equal(points.lat, frame["lat"].to_numpy()) and np.array_equal(points.lon, frame["lon"].to_numpy())
     assert report.describe() == expected.describe()
 
 
 def test_hand_checked_values(tmp_path):
-    points, report = clean_points(write(tmp_path, "q.csv", CLEAN["quoted.csv"]))
+    (points,), report = clean_points(write(tmp_path, "q.csv", CLEAN["quoted.csv"]))
     assert points.lat.tolist() == [21.0285, 10.0] and points.lon.tolist() == [105.8542, 25.0]
     assert (report.rows, report.used, report.bad) == (2, 2, {})
 
@@ -74,25 +75,23 @@ def test_weights_groups_crs_and_places_take_the_importer(tmp_path, columns):
 
 def test_named_columns(tmp_path):
     path = write(tmp_path, "n.csv", "northing_dd,easting_dd\n21,105\n")
-    points, _ = clean_points(path, PointColumns(lat="northing_dd", lon="easting_dd"))
+    (points,), _ = clean_points(path, PointColumns(lat="northing_dd", lon="easting_dd"))
     assert (points.lat.tolist(), points.lon.tolist()) == ([21.0], [105.0])
     assert clean_points(path) is None  # not found by name: the importer says which columns there are
 
 
-def test_the_job_gives_the_same_result_on_either_road(tmp_path, monkeypatch):
-    """Bigger than a chunk of the importer, clustered and spread; then the same file with the
-    fast road closed (a size limit of zero bytes): cells, extent, breaks and report agree."""
-    from tipmap.routes.hotjob import hotspots_job
-
+def many_points(tmp_path, n: int = 300_000):
+    """Bigger than a chunk of the importer: two thirds clustered near Hanoi, a third spread."""
     rng = np.random.default_rng(3)
-    lat = np.r_[rng.normal(21.0, 0.2, 200_000), rng.uniform(10, 25, 100_000)].round(5)
-    lon = np.r_[rng.normal(105.8, 0.2, 200_000), rng.uniform(95, 110, 100_000)].round(5)
+    k = 2 * n // 3
+    lat = np.r_[rng.normal(21.0, 0.2, k), rng.uniform(10, 25, n - k)].round(5)
+    lon = np.r_[rng.normal(105.8, 0.2, k), rng.uniform(95, 110, n - k)].round(5)
     path = tmp_path / "many.csv"
     path.write_text("lat,lon\n" + "\n".join(f"{a},{b}" for a, b in zip(lat, lon)) + "\n")
-    assert clean_points(path) is not None  # the first run takes the fast road
-    fast = hotspots_job(str(path), with_atlas=False)
-    monkeypatch.setattr(fastpoints, "FAST_MAX_BYTES", 0)
-    slow = hotspots_job(str(path), with_atlas=False)
+    return path
+
+
+def same_result(fast, slow) -> None:
     assert fast.binning.cells.equals(slow.binning.cells) and len(fast.binning.cells) > 100
     assert (fast.binning.resolution, fast.binning.bounds, fast.binning.points) == (
         slow.binning.resolution,
@@ -100,4 +99,43 @@ def test_the_job_gives_the_same_result_on_either_road(tmp_path, monkeypatch):
         slow.binning.points,
     )
     assert fast.breaks == slow.breaks and fast.notes == slow.notes
-    assert int(fast.binning.cells["count"].sum()) <= 300_000
+
+
+def test_a_large_file_is_streamed_in_blocks_to_the_same_result(tmp_path, monkeypatch):
+    """Past the whole-file limit the fast road streams blocks (bounded memory)."""
+    from tipmap.routes.hotjob import hotspots_job
+
+    path = many_points(tmp_path, 60_000)
+    monkeypatch.setattr(fastpoints, "MAX_FILE_BYTES", 0)
+    slow = hotspots_job(str(path), with_atlas=False)
+    monkeypatch.setattr(fastpoints, "MAX_FILE_BYTES", 1 << 30)
+    monkeypatch.setattr(fastpoints, "FAST_MAX_BYTES", 1000)
+    monkeypatch.setattr(fastpoints, "STREAM_BLOCK", 64 * 1024)
+    chunks, _ = clean_points(path)
+    assert not isinstance(chunks, list) and sum(len(c) for c in chunks) == 60_000  # a stream of blocks
+    same_result(hotspots_job(str(path), with_atlas=False), slow)
+
+
+def test_a_bad_row_deep_in_a_streamed_file_sends_it_to_the_importer(tmp_path, monkeypatch):
+    from tipmap.routes.hotjob import hotspots_job
+
+    path = many_points(tmp_path, 60_000)
+    with open(path, "a") as handle:
+        handle.write("91.5,105.0\n")  # row 60,001: a latitude past 90, in the last block
+    monkeypatch.setattr(fastpoints, "FAST_MAX_BYTES", 1000)
+    monkeypatch.setattr(fastpoints, "STREAM_BLOCK", 64 * 1024)
+    result = hotspots_job(str(path), with_atlas=False)
+    assert result.reports[0].bad == {"have a latitude outside ±90": [60_001]} and result.binning.points == 60_000
+
+
+def test_the_job_gives_the_same_result_on_either_road(tmp_path, monkeypatch):
+    """The same file with the fast road closed (a size limit of zero bytes): cells, extent,
+    breaks and report agree."""
+    from tipmap.routes.hotjob import hotspots_job
+
+    path = many_points(tmp_path)
+    assert clean_points(path) is not None  # the first run takes the fast road
+    fast = hotspots_job(str(path), with_atlas=False)
+    monkeypatch.setattr(fastpoints, "MAX_FILE_BYTES", 0)
+    slow = hotspots_job(str(path), with_atlas=False)
+    same_result(fast, slow)
