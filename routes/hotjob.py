@@ -9,6 +9,7 @@ and numpy while pandas, geopandas and the map code are imported on another threa
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tipmap.routes.policy import COUNT_BASE, MIN_COUNT, data_policy
@@ -164,7 +165,8 @@ def _finished(
         context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
         atlas = select(load_atlas(data_dir), context)
         atlas = None if is_empty(atlas) else atlas
-    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0] for r in reports)]
+    # the files by name only, as in the manifest: a folder's name can say whose data it is
+    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0].replace(r.path, Path(r.path).name, 1) for r in reports)]
     dropped = sum(r.dropped for r in reports)
     if dropped:
         notes.append(f"{dropped:,} rows not used (see the command's report)")

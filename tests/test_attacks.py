@@ -430,6 +430,7 @@ def test_attack_a_the_public_map_frame_gives_no_input_coordinate_away(tmp_path):
     html = out.read_text(encoding="utf-8")
     for value in ("101.2345", "12.3456", "-33.4567", "18.1234"):
         assert value not in html
+    assert str(tmp_path) not in html and "points.csv" in html  # the input by name, never its folder
     data = re.search(r'<script type="application/json" id="tipmap-data">(.*?)</script>', html, flags=re.S)
     west, south, east, north = json.loads(data[1])["bounds"]  # the frame the page fits
     assert south > 0  # the far point's cell is withheld (1 point < --min-count), not framed
