@@ -3,7 +3,7 @@
 Parsing ``geodata/ne_admin0.geojson`` (3 MB, 190,000 vertices) takes about 0.4 s each run,
 and segmenting its long edges for a projection another 0.15 s; the same polygons as WKB load
 in a few milliseconds. The GeoJSON stays the only source: the cache (the polygons as they
-are, and segmentized to ``cartography.DENSE_DEG``) is built from it on first use, kept beside
+are, and segmentized to ``DENSE_DEG``) is built from it on first use, kept beside
 the gazetteer index in the user's cache directory (``TIPMAP_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/tipmap``, else ``~/.cache/tipmap``), and named by a hash of the GeoJSON's
 bytes and the segment length, so a changed basemap is read again. When the cache cannot be
@@ -26,6 +26,8 @@ import shapely
 
 #: Bump when what is cached changes shape.
 FORMAT = 2
+#: Longest edge (degrees) of the basemap drawn on a static map: longer ones are cut so they curve.
+DENSE_DEG = 1.0
 COLUMNS = ("iso_a2", "name")
 
 
@@ -44,15 +46,13 @@ def load_basemap() -> gpd.GeoDataFrame:
 
 
 def load_dense() -> np.ndarray:
-    """The same units' geometries, row for row, segmentized to ``cartography.DENSE_DEG``."""
+    """The same units' geometries, row for row, segmentized to ``DENSE_DEG``."""
     return shapely.from_wkb(list(_fields()[2]))
 
 
 @cache
 def _fields() -> tuple[tuple, tuple[bytes, ...], tuple[bytes, ...]]:
     """(columns, WKB, segmentized WKB): from the cache, else from the GeoJSON (then cached)."""
-    from tipmap.routes.cartography import DENSE_DEG
-
     data = files("tipmap.geodata").joinpath("ne_admin0.geojson").read_bytes()
     path = cache_file(data, DENSE_DEG)
     try:

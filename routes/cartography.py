@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 from shapely.geometry import LineString, MultiLineString, box
+from tipmap.routes.basemap_cache import DENSE_DEG, load_basemap, load_dense
 from tipmap.routes.geodesy import WGS84, distance_km
 
 #: Views wider than this (degrees of longitude) use a world projection.
 WORLD_SPAN_DEG = 150.0
-#: Longest edge (degrees) of the basemap drawn on a static map: longer ones are cut so they curve.
-DENSE_DEG = 1.0
 
 
 @dataclass(frozen=True)
@@ -87,8 +86,6 @@ def basemap() -> gpd.GeoDataFrame:
     Read from ``geodata/ne_admin0.geojson`` once and kept as binary geometry in the user's
     cache directory (see :mod:`tipmap.routes.basemap_cache`), which later runs read in a few ms.
     """
-    from tipmap.routes.basemap_cache import load_basemap
-
     return load_basemap()
 
 
@@ -96,8 +93,6 @@ def basemap() -> gpd.GeoDataFrame:
 def dense_basemap() -> np.ndarray:
     """The basemap's geometries segmentized to ``DENSE_DEG`` (so that a projection bends their
     long straight edges), row for row; cached with the basemap."""
-    from tipmap.routes.basemap_cache import load_dense
-
     return load_dense()
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import shapely
 from tipmap.routes import basemap_cache
-from tipmap.routes.cartography import DENSE_DEG
+from tipmap.routes.basemap_cache import DENSE_DEG
 
 
 @pytest.fixture
