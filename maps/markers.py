@@ -25,7 +25,8 @@ class Row(dict):
 
 def records(frame) -> list[Row]:
     """The rows of a layer (a GeoDataFrame with its geometry in ``geometry``), in order."""
-    return [Row(record) for record in frame.to_dict("records")]
+    names = list(frame.columns)
+    return [Row(zip(names, values)) for values in zip(*(frame[name].tolist() for name in names))]
 
 
 def hotspot_marker(atlas: Atlas, row, icon_html: str, *, size: int, class_name: str, prefix: str = "") -> folium.Marker:
