@@ -14,6 +14,8 @@ syntax. :func:`install`
 - keeps the compiled code (Python code objects, :mod:`marshal`) in one file of the user's
   cache directory (the gazetteer's, :func:`tipmap.routes.gazetteer.cache_dir`), named by the
   Jinja and Python versions and read once, so the next process compiles nothing it has seen.
+  Only templates written in code (a string constant of folium, branca or tipmap) are kept,
+  never text put together at run time, so no data reaches the file.
   The file is written atomically when the process ends, if anything new was compiled; a
   missing, unreadable or corrupt file, or a read-only directory, means compiling as Jinja
   does. The file is trusted as Python's own ``__pycache__`` is (it is the user's directory);
@@ -45,8 +47,8 @@ _JINJA_TEMPLATE = jinja2.Template
 _CACHE: dict[str, Any] = {}
 _STATE = {"loaded": False, "new": 0, "compiled": 0}
 _USED: set[str] = set()
-#: The file is rewritten without the entries this process did not use when it would exceed
-#: this (templates that carry data, e.g. a user's "{{" in a label, must not grow it forever).
+_KEEP: set[str] = set()  # the keys that may be written to the file (templates written in code)
+#: The file is rewritten without the entries this process did not use when it would exceed this.
 MAX_BYTES = 4_000_000
 
 
@@ -94,9 +96,13 @@ def cache_file() -> Path:
 
 
 def _read() -> dict[str, Any]:
-    """The cache file's entries; nothing when it is missing, unreadable or not ours."""
+    """The cache file's entries; nothing when it is missing, unreadable, corrupt, or not the
+    user's own (its code is run: a file another user could have written is ignored)."""
     try:
-        entries = marshal.loads(cache_file().read_bytes())
+        with open(cache_file(), "rb") as cached:
+            if not _own(os.fstat(cached.fileno())):
+                return {}
+            entries = marshal.loads(cached.read())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     if not isinstance(entries, dict):
@@ -106,21 +112,53 @@ def _read() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _own(stat: os.stat_result) -> bool:
+    """Whether a file belongs to this user and no one else may write it."""
+    if not hasattr(os, "getuid"):  # Windows: the user's profile directory is private
+        return True
+    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
+
+
 def _compile(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
              raw: bool = False, defer_init: bool = False) -> Any:  # fmt: skip
     if not isinstance(source, str):  # an already parsed template: nothing to share
         return _ORIGINAL(self, source, name, filename, raw, defer_init)
     if not _STATE["loaded"]:
         _STATE["loaded"] = True
-        _CACHE.update(_read())
+        stored = _read()
+        _CACHE.update(stored)
+        _KEEP.update(stored)
     key = hashlib.sha256(repr((_settings(self), source, name, filename, raw, defer_init)).encode()).hexdigest()
     code = _CACHE.get(key)
     if code is None:
         code = _CACHE[key] = _ORIGINAL(self, source, name, filename, raw, defer_init)
-        _STATE["new"] += 1
         _STATE["compiled"] += 1
+        if _written_in_code(source):
+            _KEEP.add(key)
+            _STATE["new"] += 1
     _USED.add(key)
     return code
+
+
+def _written_in_code(source: str) -> bool:
+    """Whether ``source`` was written in code, not put together from data at run time: a
+    string constant of a function that led to this compilation, or a class attribute (folium
+    builds a few class templates by joining constants). Only those are kept on disk, so no
+    data ever reaches the cache file."""
+    frame = sys._getframe(2)
+    caller_seen = False
+    for _ in range(12):
+        if frame is None:
+            return False
+        if any(constant is source for constant in frame.f_code.co_consts):
+            return True
+        module = frame.f_globals.get("__name__", "")
+        if not caller_seen and not (module.startswith("jinja2") or module in (__name__, "branca.element")):
+            caller_seen = True  # the first frame outside Jinja and branca: is it a class body?
+            if "__module__" in frame.f_locals and "__qualname__" in frame.f_locals:
+                return True
+        frame = frame.f_back
+    return False
 
 
 def save() -> None:
@@ -128,7 +166,7 @@ def save() -> None:
     when the directory is read-only). Runs when the process ends."""
     if not _STATE["new"]:
         return
-    entries = {**_read(), **_CACHE}  # what other processes added meanwhile is kept
+    entries = {**_read(), **{k: v for k, v in _CACHE.items() if k in _KEEP}}  # what others added meanwhile is kept
     data = marshal.dumps(entries)
     if len(data) > MAX_BYTES:
         data = marshal.dumps({k: v for k, v in entries.items() if k in _USED})
@@ -219,6 +257,7 @@ def forget() -> None:
     """Drop what this process holds in memory, so the next compile reads the file again (tests)."""
     _CACHE.clear()
     _USED.clear()
+    _KEEP.clear()
     _STATE.update(loaded=False, new=0, compiled=0)
 
 

@@ -120,3 +120,31 @@ def test_the_key_holds_no_process_specific_ids():
     settings = repr(templates._settings(env))
     assert "0x" not in settings and str(id(env.autoescape)) not in settings
     assert "test_the_key_holds_no_process_specific_ids.<locals>.<lambda>" in settings
+
+
+def test_a_cache_file_others_may_write_is_not_run(tmp_path):
+    cache = tmp_path / "cache"
+    _render_in_fresh_process(cache, tmp_path / "first.html")
+    (stored,) = _cache_files(cache)
+    stored.chmod(0o666)  # anyone may write it: its code is not run
+    _, compiled = _render_in_fresh_process(cache, tmp_path / "second.html")
+    assert compiled > 20
+    assert stored.stat().st_mode & 0o777 == 0o600  # written anew, the user's alone
+    _, compiled = _render_in_fresh_process(cache, tmp_path / "third.html")
+    assert compiled == 0
+
+
+def test_templates_put_together_from_data_never_reach_the_file(tmp_path):
+    child = (
+        "import sys\nimport jinja2\nfrom tipmap.maps import templates\n"
+        "jinja2.Template('<b>{{ x }}</b> ' + sys.argv[1]).render(x=1)\n"  # text from data, at run time
+        "jinja2.Template('<i>{{ y }}</i> written in code').render(y=2)\n"
+        "print(templates.compiled())\n"
+    )
+    env = {**os.environ, "TIPMAP_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", child, "Secret Shelter, Lashio"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (stored,) = _cache_files(tmp_path)
+    kept = stored.read_bytes()
+    assert b"written in code" in kept
+    assert b"Secret Shelter" not in kept and b"Lashio" not in kept
