@@ -6,7 +6,9 @@ Heavy libraries (geopandas, folium) are imported inside the commands so that
 
 from __future__ import annotations
 
+import atexit
 import errno
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -53,6 +55,10 @@ class TipmapGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        # the collector's last pass over every object when Python exits (~0.1 s after a render)
+        # is skipped: the process is ending and the OS frees its memory (issue #18)
+        atexit.unregister(gc.freeze)
+        atexit.register(gc.freeze)
         try:
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as done:
