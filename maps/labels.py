@@ -38,15 +38,16 @@ class Placer:
 
     ``placed`` (display-space boxes) may be extended by the caller; boxes are not changed once
     added. Positions are tried first with the least box any text of that style has (no width,
-    one line high), which rules out most blocked positions without measuring the label; a
-    label is then measured once, its box at each position is that box moved by the offset and
-    alignment, and the chosen one is measured again and checked before it is kept.
+    one line high), which rules out blocked positions without measuring the label; the label's
+    size is then measured once (on a reusable text), its box at each position is computed
+    from the anchor, offset and alignment, and only the chosen position gets an annotation,
+    measured where it stands and checked again before it is kept.
     """
 
     ax: Axes
     placed: list[Bbox]
     _extents: np.ndarray = field(default_factory=lambda: np.empty((0, 4)), repr=False)
-    _line_heights: dict[tuple, float] = field(default_factory=dict, repr=False)
+    _probes: dict[tuple, Text] = field(default_factory=dict, repr=False)
 
     @classmethod
     def on(cls, ax: Axes, obstacles: list[Bbox] | None = None) -> Placer:
@@ -58,8 +59,10 @@ class Placer:
         renderer = self.ax.figure.canvas.get_renderer()
         frame = self.ax.get_window_extent(renderer).extents
         ax_, ay_ = self.ax.transData.transform((x, y))
+        if not self.ax.contains_point((ax_, ay_)):  # matplotlib draws no annotation of a point outside
+            return None
         per_point = self.ax.figure.dpi / 72.0
-        line = self._line_height(style, renderer)
+        line = self._probe(style, renderer, "lp").height
         hopeful = [
             (dx, dy, ha, va)
             for dx, dy, ha, va in positions
@@ -67,36 +70,36 @@ class Placer:
         ]  # a position where even the least box is blocked is blocked for this label too
         if not hopeful:
             return None
-        dx0, dy0, ha0, va0 = hopeful[0]
-        label = self.ax.annotate(text, (x, y), xytext=(dx0, dy0), textcoords="offset points", ha=ha0, va=va0, **style)
-        first = label.get_window_extent(renderer)
-        if first.bounds == (0, 0, 1, 1):  # matplotlib's answer for a point outside the axes: nowhere fits
-            label.remove()
-            return None
+        size = self._probe(style, renderer, text)
+        label = None
         for dx, dy, ha, va in hopeful:
-            shift_x = (dx - dx0) * per_point + (_ALIGN[ha] - _ALIGN[ha0]) * first.width
-            shift_y = (dy - dy0) * per_point + (_ALIGN[va] - _ALIGN[va0]) * first.height
-            if not self._free(_expanded(first.x0 + shift_x, first.y0 + shift_y, first.x1 + shift_x, first.y1 + shift_y), frame):
+            if not self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, size.width, size.height, ha, va), frame):
                 continue
-            label.xyann = (dx, dy)
-            label.set_horizontalalignment(ha)
-            label.set_verticalalignment(va)
+            if label is None:
+                label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
+            else:
+                label.xyann = (dx, dy)
+                label.set_horizontalalignment(ha)
+                label.set_verticalalignment(va)
             box = label.get_window_extent(renderer).expanded(1.04, 1.08)  # measured where it stands
             if self._free(box.extents, frame):
                 self.placed.append(box)
                 return label
-        label.remove()
+        if label is not None:
+            label.remove()
         return None
 
-    def _line_height(self, style: dict, renderer) -> float:
-        """The height of one line of text in ``style`` (pixels): no label of it is lower."""
+    def _probe(self, style: dict, renderer, text: str) -> Bbox:
+        """The box of ``text`` in ``style`` (pixels; only its size counts), measured by one
+        reusable text per style instead of an annotation per candidate."""
         sizing = {k: v for k, v in style.items() if k in _SIZING}
         key = tuple(sorted(sizing.items()))
-        if key not in self._line_heights:
-            probe = Text(0, 0, "lp", **sizing)
-            probe.set_figure(self.ax.figure)
-            self._line_heights[key] = probe.get_window_extent(renderer).height
-        return self._line_heights[key]
+        if key not in self._probes:
+            self._probes[key] = Text(0, 0, "", **sizing)
+            self._probes[key].set_figure(self.ax.figure)
+        probe = self._probes[key]
+        probe.set_text(text)
+        return probe.get_window_extent(renderer)
 
     def _free(self, box: Box, frame: Box) -> bool:
         """Whether ``box`` lies inside ``frame`` and overlaps no placed box (as Bbox.overlaps)."""
