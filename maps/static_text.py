@@ -127,6 +127,25 @@ def source_line(documents: list[str], layers: tuple = ()) -> str:
     return f"Sources: {'; '.join(parts) or 'none'}"
 
 
+def _fitted(fig: Figure, line: str, *, x: float, y: float, width: float, fontsize: float) -> None:
+    """``line`` at (x, y) within ``width`` of the figure: smaller type (down to 80 %) when it is
+    too long, then wrapped upward onto more lines; never cut, since every source must show."""
+    import textwrap
+
+    text = fig.text(x, y, line, fontsize=fontsize, ha="left", va="baseline")
+    room = width * fig.bbox.width
+    wide = text.get_window_extent(fig.canvas.get_renderer()).width
+    if wide <= room:
+        return
+    size = max(fontsize * 0.8, fontsize * room / wide)
+    text.set_fontsize(size)
+    if wide * size / fontsize > room:  # still too long: wrap, the first line moving up
+        lines = textwrap.wrap(line, max(20, int(len(line) * room / (wide * size / fontsize))))
+        text.set_text("\n".join(lines))
+        text.set_va("bottom")
+        text.set_y(y - 0.006)
+
+
 def draw_texts(
     fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport, layers: tuple = ()
 ) -> None:
@@ -140,7 +159,7 @@ def draw_texts(
     report.sources = documents
     lon, lat = view.centre
     kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
-    fig.text(0.012, 0.045, source_line(documents, layers), fontsize=FONT["small"], ha="left")
+    _fitted(fig, source_line(documents, layers), x=0.012, y=0.045, width=0.976, fontsize=FONT["small"])
     fig.text(
         0.012,
         0.015,

@@ -301,3 +301,27 @@ def test_a_slide_without_the_atlas_does_not_claim_its_quotes(tmp_path):
     texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text(encoding="utf-8")))
     assert "Sources: Case flows: preaggregated.csv (your data)" in texts
     assert "tipmap atlas" not in texts
+
+
+def test_a_long_source_line_fits_the_slide_and_keeps_every_source():
+    """The world slide's source line ran off the right edge. Now it shrinks, then wraps; no
+    source is cut."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from tipmap.maps.static_text import _fitted
+
+    fig = plt.figure(figsize=(19.2, 10.8), dpi=100)
+    sources = [f"Country brief number {i} (unpublished copy)" for i in range(20)]
+    line = "Sources: " + "; ".join(sources)
+    _fitted(fig, line, x=0.012, y=0.045, width=0.976, fontsize=9)
+    (text,) = fig.texts
+    box = text.get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0
+    assert "\n" in text.get_text() and " ".join(text.get_text().split()) == line
+    short = plt.figure(figsize=(19.2, 10.8), dpi=100)
+    _fitted(short, "Sources: one", x=0.012, y=0.045, width=0.976, fontsize=9)
+    assert short.texts[0].get_fontsize() == 9 and short.texts[0].get_text() == "Sources: one"
+    plt.close(fig)
+    plt.close(short)
