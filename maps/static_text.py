@@ -128,8 +128,8 @@ def source_line(documents: list[str], layers: tuple = ()) -> str:
 
 
 def _fitted(fig: Figure, line: str, *, x: float, y: float, width: float, fontsize: float) -> None:
-    """``line`` at (x, y) within ``width`` of the figure: smaller type (down to 80 %) when it is
-    too long, then wrapped upward onto more lines; never cut, since every source must show."""
+    """``line`` at (x, y) within ``width`` of the figure, wrapped upward onto more lines when
+    it is too long (never smaller type: slides keep 9 pt; never cut: every source must show)."""
     import textwrap
 
     text = fig.text(x, y, line, fontsize=fontsize, ha="left", va="baseline")
@@ -137,13 +137,9 @@ def _fitted(fig: Figure, line: str, *, x: float, y: float, width: float, fontsiz
     wide = text.get_window_extent(fig.canvas.get_renderer()).width
     if wide <= room:
         return
-    size = max(fontsize * 0.8, fontsize * room / wide)
-    text.set_fontsize(size)
-    if wide * size / fontsize > room:  # still too long: wrap, the first line moving up
-        lines = textwrap.wrap(line, max(20, int(len(line) * room / (wide * size / fontsize))))
-        text.set_text("\n".join(lines))
-        text.set_va("bottom")
-        text.set_y(y - 0.006)
+    text.set_text("\n".join(textwrap.wrap(line, max(20, int(len(line) * room / wide * 0.97)))))
+    text.set_va("bottom")
+    text.set_y(y - 0.006)
 
 
 def draw_texts(

@@ -147,6 +147,18 @@ def _painted(page) -> int:
     )
 
 
+def _settled(page, good, seconds: float = 15.0) -> int:
+    """The painted pixel count once ``good`` holds for it (the canvas redraws on an animation frame)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not good(painted := _painted(page)):
+        if time.monotonic() > end:
+            raise AssertionError(f"the hexagon canvas never settled: {painted} pixels painted")
+        time.sleep(0.05)
+    return painted
+
+
 def test_the_hotspots_page_draws_cells_and_their_atlas_context(browser, hotspots_page):
     path, result = hotspots_page
     page, problems, requested = open_page(browser, path, offline=False)
@@ -156,10 +168,9 @@ def test_the_hotspots_page_draws_cells_and_their_atlas_context(browser, hotspots
         assert page.locator(".tipmap-hotspot").count() == len(result.atlas.hotspots)
         assert page.locator("path.leaflet-interactive").count() >= len(result.atlas.corridors)
         assert page.locator("#tipmap-title").inner_text() == "Hotspots <b>test</b>"  # text, not markup
-        painted = _painted(page)
-        assert painted > 10_000  # the cells cover much of the view
+        painted = _settled(page, lambda n: n > 10_000)  # the cells cover much of the view
         page.locator("label", has_text="Hexagons").locator("input").click()
-        assert _painted(page) < painted / 10  # hidden with their layer
+        _settled(page, lambda n: n < painted / 10)  # hidden with their layer
         page.locator(".tipmap-hotspot").first.dispatch_event("click")
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
