@@ -139,7 +139,7 @@ def _fitted(fig: Figure, line: str, *, x: float, y: float, width: float, fontsiz
         return
     text.set_text("\n".join(textwrap.wrap(line, max(20, int(len(line) * room / wide * 0.97)))))
     text.set_va("bottom")
-    text.set_y(y - 0.006)
+    text.set_y(y - 0.013)
 
 
 def draw_texts(
