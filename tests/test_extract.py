@@ -322,34 +322,40 @@ def test_the_drafts_map_opens_in_a_browser_and_shows_the_drafts(drafts, tmp_path
 
 
 # Issue 17: real report language, measured on hand-written sentences (tests/data/extract_*.toml).
+# The first held-out half is spent (its misses were read), so both old halves are development
+# and only reported; the bar is enforced on the new held-out set, written blind by someone who
+# never saw the rules (tests/data/extract_heldout2.toml, merged by the lead).
 REPORT_PRECISION, REPORT_RECALL = 0.9, 0.7
 
 
-@pytest.fixture(scope="module")
-def halves(finder):
+def test_development_sentences_are_scored_and_reported(finder):
     from extract_scoring import HALVES, describe, run
 
-    dev = run(HALVES["dev"], finder)
-    held = run(HALVES["heldout"], finder)
-    print("\n" + describe("development", dev) + "\n" + describe("held-out", held))
-    return dev, held
+    figures = {name: run(HALVES[name], finder) for name in ("dev1", "heldout1", "dev")}
+    print("\n" + "\n".join(describe(name, f) for name, f in figures.items()))
+    dev = figures["dev"]
+    for layer in ("corridors", "hotspots"):  # the two halves together are the sum of each half
+        assert dev[layer][2:] == tuple(a + b for a, b in zip(figures["dev1"][layer][2:], figures["heldout1"][layer][2:]))
+        assert dev[layer][4] > 100  # expected items: both halves were read
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        "corridors",
-        pytest.param(
-            "hotspots",
-            marks=pytest.mark.xfail(strict=True, reason="held-out hotspot precision is 0.84 (recall 0.80): below the 0.9 bar"),
-        ),
-    ],
-)
-def test_report_sentences_reach_the_bar_on_the_held_out_half(halves, layer):
-    _, held = halves
-    precision, recall, *_ = held[layer]
-    assert precision >= REPORT_PRECISION, (layer, held[layer])
-    assert recall >= REPORT_RECALL, (layer, held[layer])
+@pytest.fixture(scope="module")
+def heldout2(finder):
+    from extract_scoring import HALVES, describe, run
+
+    (path,) = HALVES["heldout2"]
+    if not path.exists():
+        pytest.skip(f"{path.name} is not in this checkout: the blind held-out set is merged by the lead")
+    figures = run(path, finder)
+    print("\n" + describe("held-out 2", figures))
+    return figures
+
+
+@pytest.mark.parametrize("layer", ["corridors", "hotspots"])
+def test_report_sentences_reach_the_bar_on_the_blind_held_out_set(heldout2, layer):
+    precision, recall, *_ = heldout2[layer]
+    assert precision >= REPORT_PRECISION, (layer, heldout2[layer])
+    assert recall >= REPORT_RECALL, (layer, heldout2[layer])
 
 
 def _drafts(finder, text):
