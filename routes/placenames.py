@@ -195,6 +195,11 @@ class PlaceFinder:
     """Finds place mentions; build once per run (the gazetteer index takes a second)."""
 
     def __init__(self, atlas: Any) -> None:
+        """``atlas``: :class:`~tipmap.routes.placetables.PlaceTables` (what ``extract`` loads), or
+        an atlas loaded by :func:`~tipmap.routes.atlas.load_atlas`."""
+        from tipmap.routes.placetables import PlaceTables
+
+        atlas = atlas if isinstance(atlas, PlaceTables) else PlaceTables.of_atlas(atlas)
         self.index: dict[str, list[Place]] = {}
         self.local: dict[str, Place] = {}
         inner = self._add_atlas(atlas)
@@ -298,15 +303,13 @@ class PlaceFinder:
 
     def _add_atlas(self, atlas: Any) -> list[tuple[str, Place]]:
         inner: list[tuple[str, Place]] = []  # "Longchuan" in "Zhangfeng (Longchuan)", added last
-        for _, row in atlas.places.iterrows():
+        for row in atlas.places:
             if row["kind"] == "country":
                 continue
-            local = row.get("name_local") if isinstance(row.get("name_local"), str) else ""
-            gid = row.get("gazetteer_id")
+            local = row["name_local"]
             place = Place(
-                row["id"], row["name"], row["country"], row["kind"], row.geometry.x, row.geometry.y,
-                f"atlas place {row['id']}", gazetteer_id=int(gid) if gid == gid and gid is not None else None,
-                name_local=local,
+                row["id"], row["name"], row["country"], row["kind"], row["lon"], row["lat"],
+                f"atlas place {row['id']}", gazetteer_id=row["gazetteer_id"], name_local=local,
             )  # fmt: skip
             bare = re.sub(r"\s*\(.*\)\s*$", "", row["name"])
             short = re.sub(r"\s+(region|province|state)$", "", bare, flags=re.I)
@@ -318,7 +321,7 @@ class PlaceFinder:
     def _add_hotspots(self, atlas: Any) -> None:
         """A hotspot's proper name ("Tavan Tolgoi" of "Tavan Tolgoi coal deposits") names its place."""
         by_id = {p.key: p for places in self.index.values() for p in places}
-        for _, row in atlas.hotspots.iterrows():
+        for row in atlas.hotspots:
             run = re.match(r"^((?:[A-Z][\w'’-]*\s+){1,3}?[A-Z][\w'’-]*)\s+[a-z]", row["name"])
             place = by_id.get(row["place"])
             if run and place is not None and " " in run.group(1) and fold(run.group(1)) not in self.index:
@@ -354,7 +357,7 @@ class PlaceFinder:
         return own + (self.gazetteer.alternate_names(place) if place.gazetteer_id else [])
 
     def _add_countries(self, atlas: Any) -> None:
-        atlas_country = {row["country"]: row for _, row in atlas.places.iterrows() if row["kind"] == "country"}
+        atlas_country = {row["country"]: row for row in atlas.places if row["kind"] == "country"}
         for code, name, capital in _countries():
             row = atlas_country.get(code)
             names = (name, *[a for a, c in COUNTRY_ALIASES.items() if c == code])
@@ -366,7 +369,7 @@ class PlaceFinder:
                 origin = f"country, drawn at its capital {at.name} ({at.origin})"
                 place = Place(f"iso:{code}", f"{name} (country-level)", code, "country", at.lon, at.lat, origin)
             elif row is not None:
-                place = Place(row["id"], row["name"], code, "country", row.geometry.x, row.geometry.y, f"atlas place {row['id']}")
+                place = Place(row["id"], row["name"], code, "country", row["lon"], row["lat"], f"atlas place {row['id']}")
             else:
                 city, where = _capital(code, capital)
                 if city is None:
@@ -492,7 +495,7 @@ def _countries() -> tuple[tuple[str, str, str], ...]:
 
 def _atlas_words(atlas: Any, known: frozenset[str]) -> frozenset[str]:
     """English words among another atlas's place names (the cached index knows the curated atlas's)."""
-    names = {fold(n) for n in atlas.places["name"]} - known
+    names = {fold(p["name"]) for p in atlas.places} - known
     return frozenset(names & _english_words()) if names - _curated_names() else frozenset()
 
 

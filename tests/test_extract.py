@@ -488,3 +488,54 @@ def test_the_drafts_map_can_be_drawn_without_web_tiles(tmp_path):
         result = CliRunner().invoke(main, ["extract", str(report), "-o", str(out), *([flag] if flag else [])])
         assert result.exit_code == 0, result.output
         assert ("arcgisonline" in (out / "drafts.html").read_text(encoding="utf-8")) is tiles
+
+
+def test_the_finder_reads_the_curated_atlas_without_geopandas(tmp_path):
+    """The place finder's tables read with the csv module are those of the atlas loaded as
+    GeoDataFrames; `extract --no-map` never imports geopandas (0.6 s of a 1.5 s budget)."""
+    import subprocess
+    import sys
+
+    from tipmap.routes.placetables import PlaceTables, curated_place_tables
+
+    light, full = curated_place_tables(), PlaceTables.of_atlas(load_atlas())
+    assert len(light.places) > 80 and light == full
+    code = (
+        "import sys; from tipmap.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+        "print('geopandas' in sys.modules, 'pandas' in sys.modules)"
+    )
+    report = Path(__file__).parents[1] / "benchmarks" / "one_page_report.txt"
+    imported = []
+    for flag in ("--no-map", "--map"):
+        args = [sys.executable, "-c", code, "extract", str(report), "-o", str(tmp_path / flag), flag]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        imported.append(done.stdout.split())
+    assert imported == [["False", "False"], ["True", "True"]]  # the map needs them; the drafts do not
+
+
+def test_extract_matches_the_places_of_the_users_atlas_whatever_their_sensitivity(tiny_dir, tmp_path):
+    """Not gated, as before the light loader: the report names the place itself, and the drafts
+    are the analyst's (marked draft; gated like any user file when drawn with --data).
+    'Venue Street' is restricted and 'Shelter House' confidential in the tiny atlas."""
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "Women from Source Town were trafficked to Venue Street.\nBoys from Northern Village were trafficked to Shelter House.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "d"
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(out), "--atlas", str(tiny_dir), "--no-map"])
+    assert result.exit_code == 0, result.output
+    waypoints = {r["waypoints"] for r in csv.DictReader(io.StringIO((out / "corridors.csv").read_text(encoding="utf-8")))}
+    assert waypoints == {"a-src a-venue", "b-src b-shelter"}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("places.csv", "sources.csv", "hotspots.csv"):
+        (broken / name).write_text((tiny_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "hotspots.csv").write_text(
+        (tiny_dir / "hotspots.csv").read_text(encoding="utf-8").replace("a-venue", "a-nowhere"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(tmp_path / "e"), "--atlas", str(broken), "--no-map"])
+    assert result.exit_code == 1  # a user's atlas is checked as every command checks it
+    assert "hotspots.csv, row 3, field 'place'" in result.stderr
