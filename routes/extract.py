@@ -104,6 +104,13 @@ _ROLE = re.compile(
     r"(?:[–—:]\s*)?$"
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+#: Taken out of the place of exploitation: the place after "from" is where they were held.
+_RESCUED = re.compile(
+    r"\b(?:rescued|freed|released|removed|extracted|repatriated|deported|escaped|returned)\b(?:\s+[\w,-]+){0,5}\s+(?:from|out of)\s+",
+    re.I,
+)
+#: "for cleaning jobs in", "offers of work in", "promised employment in": where they were to go.
+_JOB_FOR = re.compile(r"\b(?:for|of|promised|promising|seeking|to)\s+(?:[a-z-]+\s+){0,2}(?:jobs?|work|employment|positions?)\s+in\s+(?:the\s+)?$")
 _LOCATOR = re.compile(r"^\s*(?:,|in|of)\s*$")
 #: Between two places of one list: commas, "and", "or", and names the finder did not know.
 _LIST = re.compile(
@@ -219,18 +226,24 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
     transit (through, via, across), 'in', 'nationality' (a demonym), or '' (none);
     a place in a list takes the role of the list's first place."""
     out: list[str] = []
+    borders = [b.span() for b in _BORDER_NAMED.finditer(sentence)]
     for i, m in enumerate(mentions):
         before = sentence[max(0, m.start - 40) : m.start]
         role_match = _ROLE.search(before)
-        if (
-            i
-            and m.place.kind == "country"
-            and m.place.country == mentions[i - 1].place.country
-            and _LOCATOR.match(sentence[mentions[i - 1].end : m.start])
-        ):
-            out.append("locator")  # "Haiphong in Vietnam", "Gdynia, Poland": where the place before is
+        if _locator(sentence, mentions, i):
+            out.append("locator")  # "Haiphong in Vietnam", "Shwe Kokko, Kayin State": where the place before is
         elif m.demonym and _AGENT.search(before):
             out.append("agent")  # "kidnapped by Chinese pirates": who did it, not who moved
+        elif any(a <= m.start < b for a, b in borders) and not re.search(r"\b(?:across|over|through|at)\s+the\s+$", before):
+            out.append("border")  # "lured to the Thai-Cambodian border": a border, not the two countries
+        elif role_match and _RESCUED.search(before) and role_match.group(1).lower() in ("from", "out of"):
+            out.append("in")  # "rescued from a compound in X", "repatriated from Malaysia": where they were held
+        elif m.demonym and re.match(r"-(?:flagged|owned|registered|run|operated)\b", sentence[m.end :]):
+            out.append("flag")  # "Chinese-flagged vessels": a flag, not a place
+        elif _JOB_FOR.search(before):
+            out.append("job")  # "for cleaning jobs in Saudi Arabia": where they were to go (or were told)
+        elif re.search(r"\brecruit(?:ed|s|ing)?\s+(?:[a-z]+\s+){0,3}in\s+(?:the\s+)?$", before):
+            out.append("source")  # "recruited in Kenya for jobs in Saudi Arabia"
         elif role_match:
             out.append(_ROLE_WORDS[role_match.group(1).lower()])
         elif i and _LIST.match(sentence[mentions[i - 1].end : m.start]):
@@ -242,11 +255,28 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
     return out
 
 
+def _locator(text: str, mentions: tuple[Mention, ...], i: int) -> bool:
+    """Mention ``i`` says where the place before it is: "Gdynia, Poland", "Shwe Kokko, Kayin
+    State", "Ruili in Yunnan" (a country or first-level division of the same country)."""
+    if not i:
+        return False
+    m, prev = mentions[i], mentions[i - 1]
+    return (
+        m.place.kind in ("country", "region")
+        and prev.place.kind not in ("country", "area")
+        and m.place.country == prev.place.country
+        and m.place.key != prev.place.key
+        and not m.demonym
+        and bool(_LOCATOR.match(text[prev.end : m.start]))
+    )
+
+
 def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
     """Draft corridors: a movement word or exploitation told in place ("Lao men are victims of forced
     labor in Thailand"), a source (from X, or a nationality of victims) and a destination."""
     text = sentence.text
-    move = _MOVEMENT.search(text) or _IN_PLACE.search(text) or (_IS_ROLE.search(text) if terms else None)
+    is_role = _IS_ROLE.search(text) if terms or re.search(r"\bvictims?\b|traffick", text, re.I) else None
+    move = _MOVEMENT.search(text) or _IN_PLACE.search(text) or is_role
     if not move or len(mentions) < 2:
         return []
     sources, destinations, transits, by_nationality = ends(text, mentions)
@@ -256,7 +286,7 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
             if src.place.key == dst.place.key or (
                 src.place.country == dst.place.country
                 and "area" not in (src.place.kind, dst.place.kind)
-                and src.place.kind == "country"
+                and "country" in (src.place.kind, dst.place.kind)
             ):
                 continue  # inside one country, named at country level: a domestic hotspot, not a line
             if (
@@ -312,13 +342,38 @@ def ends(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention], list[
     if by_nationality:  # "Vietnamese women were taken", "male Cambodians"; not "the Russian government"
         sources = [_home(text, m, mentions) for m in nationals]
     destinations = [m for m, r in zip(mentions, role) if r == "destination" and m not in sources]
-    for fallback in ("in", "transit"):  # "sold across the China–Vietnam border": the last place crossed to
+    for fallback in ("in", "job", "transit"):  # "sold across the China–Vietnam border": the last place crossed to
         if not destinations:
             destinations = [m for m, r in zip(mentions, role) if r == fallback and m not in sources]
+    destinations, stops = _last_leg(text, destinations)
+    role = ["transit" if m in stops else r for m, r in zip(mentions, role)]
+    destinations = _finest(destinations)
     if destinations and all(r == "transit" for m, r in zip(mentions, role) if m in destinations):
         destinations = [m for m in destinations if m.place.country not in {s.place.country for s in sources}]
     transits = [m for m, r in zip(mentions, role) if r == "transit" and m not in destinations]
     return sources, destinations, transits, by_nationality
+
+
+#: "and then by sea to", "onward to", "before being taken to": the places before it were stops.
+_THEN = re.compile(r"\b(?:then|onward|onwards|later|eventually|finally|before being|before they were)\b", re.I)
+
+
+def _last_leg(text: str, destinations: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """A journey told in legs ("to Libya and then by sea to Italy"): the destinations before the
+    last "then" are stops on the way (transits), the ones after it the destinations."""
+    marks = [t.start() for t in _THEN.finditer(text)]
+    if not marks or len(destinations) < 2:
+        return destinations, []
+    after = [m for m in destinations if m.start > marks[-1]]
+    before = [m for m in destinations if m.start < marks[-1]]
+    return (after, before) if after and before else (destinations, [])
+
+
+def _finest(places: list[Mention]) -> list[Mention]:
+    """Drop a country when a town or division of it is named in the same role ("jobs in Cambodia
+    ... scam operations in Sihanoukville"): the finer place says where."""
+    fine = {m.place.country for m in places if m.place.kind not in ("country", "area", "border")}
+    return [m for m in places if not (m.place.kind == "country" and m.place.country in fine)]
 
 
 def _victims(text: str, m: Mention) -> bool:

@@ -38,12 +38,20 @@ GEO_AFTER = frozenset(
     "border-crossing borders".split()
 )
 LINKERS = frozenset("of the de la al el du and".split())
+#: Oceans and seas: where boats fish, not a place a hotspot or corridor can be drawn at ("the
+#: Pacific" is not Pacific, Missouri).
+OCEANS = frozenset(
+    f"{side}{sea}"
+    for sea in ("pacific", "atlantic", "indian ocean", "pacific ocean", "atlantic ocean", "arctic", "southern ocean")
+    for side in ("", "north ", "south ", "western ", "eastern ", "central ", "southwest ", "southeast ")
+) | {"high seas", "south china sea", "east china sea", "andaman sea", "arabian sea", "java sea", "coral sea", "bering sea"}
 #: Capitalised words that GeoNames has as towns but a report means otherwise.
 NOT_PLACES = frozenset(
     "asia america americas oceania antarctica "
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
-) | {"latin america", "gulf of"}
+) | {"latin america", "gulf of"} | OCEANS
+
 _SHARED_NOUN = re.compile(
     r"\b(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+and\s+"
     r"(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+(America|Europe|Asia|Africa)\b"
@@ -260,7 +268,8 @@ class PlaceFinder:
     def _atlas_or_country(self, key: str, words: str, start: int, end: int, s: str, listed: bool) -> Mention | None:
         if key in REGION_DEMONYMS and REGION_DEMONYMS[key] in self.index:
             return Mention(self.index[REGION_DEMONYMS[key]][0], start, end, words, demonym=True)
-        if key in DEMONYMS:
+        country = self.index.get(key, [None])[0]
+        if key in DEMONYMS and not (country and country.kind == "country"):  # "Laos" is the country, not Lao people
             place = self.index.get(f"iso:{DEMONYMS[key]}", [None])[0]
             return Mention(place, start, end, words, demonym=True) if place else None
         places = self.index.get(key)
