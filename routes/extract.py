@@ -60,7 +60,7 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
      "forced_labour"),
     (
         r"brothels?|massage parlou?rs?|(?:illicit )?massage businesses|saunas|karaoke (?:bars?|clubs?)|nightclubs?|bars"
-        r"|entertainment (?:venues?|districts?)|red[- ]light districts?|window prostitution|sex trade",
+        r"|entertainment (?:venues?|districts?)|red[- ]light districts?|window prostitution",
         "entertainment_district",
         "sexual_exploitation",
     ),
@@ -106,11 +106,14 @@ _ROLE = re.compile(
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 #: Taken out of the place of exploitation: the place after "from" is where they were held.
 _RESCUED = re.compile(
-    r"\b(?:rescued|freed|released|removed|extracted|repatriated|deported|escaped|returned)\b(?:\s+[\w,-]+){0,5}\s+(?:from|out of)\s+",
+    r"\b(?:rescued|freed|released|removed|extracted|repatriated|deported|escaped|returned)\b"
+    r"(?:\s+[\w,-]+){0,5}\s+(?:from|out of)\s+",
     re.I,
 )
 #: "for cleaning jobs in", "offers of work in", "promised employment in": where they were to go.
-_JOB_FOR = re.compile(r"\b(?:for|of|promised|promising|seeking|to)\s+(?:[a-z-]+\s+){0,2}(?:jobs?|work|employment|positions?)\s+in\s+(?:the\s+)?$")
+_JOB_FOR = re.compile(
+    r"\b(?:for|of|promised|promising|seeking|to)\s+(?:[a-z-]+\s+){0,2}(?:jobs?|work|employment|positions?)\s+in\s+(?:the\s+)?$"
+)
 _LOCATOR = re.compile(r"^\s*(?:,|in|of)\s*$")
 #: Between two places of one list: commas, "and", "or", and names the finder did not know.
 _LIST = re.compile(
@@ -230,7 +233,9 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
     for i, m in enumerate(mentions):
         before = sentence[max(0, m.start - 40) : m.start]
         role_match = _ROLE.search(before)
-        if _locator(sentence, mentions, i):
+        if _NOT_AT.search(sentence[: m.start]):
+            out.append("off")  # "in waters near South Africa", "the President of Indonesia": not where anyone is
+        elif _locator(sentence, mentions, i):
             out.append("locator")  # "Haiphong in Vietnam", "Shwe Kokko, Kayin State": where the place before is
         elif m.demonym and _AGENT.search(before):
             out.append("agent")  # "kidnapped by Chinese pirates": who did it, not who moved
@@ -399,8 +404,24 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
     usual one (brick kilns: forced labour), and the reason says which."""
     text = sentence.text
     sources, destinations, _, _ = ends(text, mentions)
-    located = [m for m in mentions if not (m.demonym and m.place.kind == "country") and m not in sources]
-    located += _borders(text, mentions)
+    role = roles(text, mentions)
+    borders = _borders(text, mentions)
+    located = (
+        [
+            m
+            for m, r in zip(mentions, role)
+            if not (m.demonym and m.place.kind == "country")
+            and m not in sources
+            and r not in ("locator", "flag", "off")
+            and not any(b.start <= m.start < b.end for b in borders)  # "the Myanmar-Thailand border" is one place
+            and not (m.place.kind == "country" and _PART_OF.search(text[: m.start]))
+        ]
+        + borders
+    )
+    located.sort(key=lambda m: m.start)
+    destinations = [m for m in destinations if m in located]
+    to_border = re.compile(r"\b(?:to|into|towards?)\s+the\s+$")  # "lured to the Thai-Cambodian border"
+    destinations += [b for b in borders if to_border.search(text[: b.start])]
     drafts: list[Draft] = []
     for pattern, kind, default in _SITES:
         for match in pattern.finditer(text):
@@ -412,9 +433,11 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
         )
         drafts.append(_hotspot(sentence, place, kind, "domestic trafficking", "other", terms, paragraph, period))
     seen, out = set(), []
+    fine = {d.places[0].country for d in drafts if d.places[0].kind not in ("country", "area", "border")}
     for draft in drafts:
-        if draft.places[0].key not in seen:
-            seen.add(draft.places[0].key)
+        place = draft.places[0]
+        if place.key not in seen and not (place.kind == "country" and place.country in fine):  # the town says where
+            seen.add(place.key)
             out.append(draft)
     return out
 
@@ -434,9 +457,21 @@ def _hotspot(sentence, place: Mention, kind, site, default, terms, paragraph, pe
 
 #: A site term and the place it is at must be this close (characters) unless joined by in/at/near.
 SITE_REACH = 80
-#: Without in/at/near or a destination, the place must be this close: evidence the site is there.
-SITE_CLOSE = 40
-_AT = re.compile(r"\s*(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?", re.I)
+_AT = re.compile(
+    r"\s*(?:(?:is|are|was|were|remains?|have been|has been)\s+(?:[a-z]+\s+){0,2}?)?"  # "is widespread in", "are reported in"
+    r"(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?"
+    r"(?:(?:[A-Z][\w'’-]*\s+){1,3}(?:near|in|at|outside)\s+(?:the\s+)?)?",  # "along the Moei River near Myawaddy"
+    re.I,
+)
+#: Not where a site is: at sea near a country, or a person's title ("the President of Indonesia").
+_NOT_AT = re.compile(
+    r"(?:\b(?:waters?|seas?|coasts?|shores?)\s+(?:near|off|of|around)\s+(?:the\s+(?:coast\s+of\s+)?)?"
+    r"|\boff\s+the\s+coast\s+of\s+"
+    r"|\b(?:President|Minister|Ministry|Prime Minister|Government|Embassy|Ambassador|King|Queen|Parliament|Senate|Congress)"
+    r"(?:\s+(?:of\s+)?[A-Z]\w*)*\s+of\s+(?:the\s+)?)$"
+)
+#: A part of a country not named ("other parts of Malaysia"): not locatable at country level.
+_PART_OF = re.compile(r"\b(?:(?:other |some |many )?parts?|areas?|regions?) of\s+(?:the\s+)?$", re.I)
 _BORDER_NAMED = re.compile(r"\b([A-Z][\w]+)[-–]([A-Z][\w]+) border\b")
 _WITHIN = re.compile(r"\b(?:within|inside|internally in|domestically in)\s+(?:the\s+)?$", re.I)
 
@@ -457,12 +492,39 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
     ]
     if owner:
         return owner[-1:]
+    where = _where_list(text, site, mentions)
+    if where:  # "to Malaysia and Singapore, where they are exploited in massage parlors"
+        return where
     near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
     in_destinations = [m for m in near if m in destinations]
     if in_destinations:  # where the victims are taken or exploited
         return [min(in_destinations, key=lambda m: _gap(m, site))]
-    close = [m for m in near if _gap(m, site) <= SITE_CLOSE and not destinations]
-    return [min(close, key=lambda m: _gap(m, site))] if close else []
+    is_role = _IS_ROLE.search(text)
+    if is_role and is_role.group(1).lower() == "destination" and is_role.start() < site.start():
+        return [m for m in destinations if m.end <= is_role.start()][-1:]  # "Jordan is a destination for ... factories"
+    frame = re.match(r"\s*(?:In|Within|Across|Throughout)\s+(?:the\s+)?$", text[: mentions[0].start]) if mentions else None
+    if frame and re.match(r"\s*,", text[mentions[0].end :]):
+        return mentions[:1]  # "In Bangladesh, traffickers exploit children in brick kilns"
+    gap = re.compile(r"\s+(?:[a-z-]+\s+){0,2}")
+    before = [m for m in mentions if m.end <= site.start() and gap.fullmatch(text[m.end : site.start()])]
+    return before[-1:]  # "Sihanoukville casinos", "Kayin State rubber plantations": the place names the site
+
+
+def _where_list(text: str, site: re.Match, mentions) -> list[Mention]:
+    """The list of places right before ", where" when the site is in the where-clause."""
+    at = text.rfind(" where ", 0, site.start())
+    if at < 0 or re.search(r"[.;]", text[at : site.start()]):
+        return []
+    prior = sorted((m for m in mentions if m.end <= at), key=lambda m: m.start)
+    if not prior or not re.fullmatch(r"\s*,?", text[prior[-1].end : at]):
+        return []
+    out = [prior[-1]]
+    for m in reversed(prior[:-1]):
+        if not _LIST.match(text[m.end : out[0].start]):
+            break
+        out.insert(0, m)
+    finer = [m for m in out if m.place.kind != "area"]
+    return finer or out  # "to Europe, including the United Kingdom, where": the country
 
 
 def _borders(text: str, mentions) -> list[Mention]:
@@ -491,6 +553,12 @@ def _domestic(text: str, mentions, sources) -> list[Mention]:
         for n in mentions:
             if n.start > m.end and _LIST.match(text[m.end : n.start]) and not n.demonym and n not in out:
                 out.append(n)
+    within = {m.place.country for m in out if m.place.kind == "country"}
+    out += [  # "Within Laos, women are exploited in Vientiane": the town (the country is dropped for it)
+        m
+        for m, r in zip(mentions, roles(text, mentions))
+        if r == "in" and m.place.country in within and m.place.kind not in ("country", "area") and m not in out
+    ]
     own = {s.place.country for s in sources if s.demonym and s.place.kind == "country"}
     if len(own) != 1 or not _IN_PLACE.search(text) or not exploitation_terms(text):
         return out  # one nationality exploited in its own country, said with an exploitation term

@@ -46,11 +46,15 @@ OCEANS = frozenset(
     for side in ("", "north ", "south ", "western ", "eastern ", "central ", "southwest ", "southeast ")
 ) | {"high seas", "south china sea", "east china sea", "andaman sea", "arabian sea", "java sea", "coral sea", "bering sea"}
 #: Capitalised words that GeoNames has as towns but a report means otherwise.
-NOT_PLACES = frozenset(
-    "asia america americas oceania antarctica "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-) | {"latin america", "gulf of"} | OCEANS
+NOT_PLACES = (
+    frozenset(
+        "asia america americas oceania antarctica "
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday".split()
+    )
+    | {"latin america", "gulf of"}
+    | OCEANS
+)
 
 _SHARED_NOUN = re.compile(
     r"\b(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+and\s+"

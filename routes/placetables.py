@@ -59,7 +59,8 @@ def curated_place_tables() -> PlaceTables:
 def _place(row: dict[str, Any]) -> dict[str, Any]:
     place = {f: row.get(f) for f in PLACE_FIELDS}
     place.update(lon=float(row["lon"]), lat=float(row["lat"]), name_local=_plain(row.get("name_local")) or "")
-    place.update(gazetteer_id=_plain(row.get("gazetteer_id")), country=_plain(row.get("country")))  # blank: a multi-country region
+    place["gazetteer_id"] = _plain(row.get("gazetteer_id"))
+    place["country"] = _plain(row.get("country"))  # blank: a region of several countries
     return place
 
 
