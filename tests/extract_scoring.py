@@ -7,6 +7,7 @@ Used by tests/test_extract.py; run by hand on the development set to see the mis
     python tests/extract_scoring.py heldout1   # the first held-out half (spent: tuned on since), with its misses
     python tests/extract_scoring.py dev+       # all three development files
     python tests/extract_scoring.py dev2       # 14 sentences added in the second session, labelled first
+    python tests/extract_scoring.py dev3       # 22 more, written after its rules, labelled before scoring
     python tests/extract_scoring.py heldout2   # figures only: the new held-out set, written blind
 
 The first held-out half was read after it was scored once (issue 17), so it is development
@@ -26,10 +27,11 @@ DATA = Path(__file__).parent / "data"
 #: Named sets of labelled sentences: each is one or more files.
 HALVES: dict[str, tuple[Path, ...]] = {
     "dev": (DATA / "extract_dev.toml", DATA / "extract_heldout.toml"),
-    "dev+": (DATA / "extract_dev.toml", DATA / "extract_heldout.toml", DATA / "extract_dev2.toml"),
+    "dev+": tuple(DATA / f"extract_{n}.toml" for n in ("dev", "heldout", "dev2", "dev3")),
     "dev1": (DATA / "extract_dev.toml",),
     "heldout1": (DATA / "extract_heldout.toml",),
     "dev2": (DATA / "extract_dev2.toml",),  # added before the second session's rules, to check they generalise
+    "dev3": (DATA / "extract_dev3.toml",),  # written after them, labelled before being scored
     "heldout2": (DATA / "extract_heldout2.toml",),
 }
 #: Sets whose misses are never printed (nobody tuning the rules may read them).
