@@ -89,7 +89,8 @@ _VICTIMS = re.compile(
     r"\s+(?:(?:and|or|,)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+)?"  # "Chinese and Mongolian women"
     r"(?:[a-z-]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
     r"|citizens?|brides?|refugees?|defectors?|teenagers?|youths?|people|fishermen|crew(?: members)?|seafarers?|trainees?"
-    r"|interns?|minors?|adults?|survivors?)\b"
+    r"|interns?|minors?|adults?|survivors?|graduates?|students?|job ?seekers?|applicants?|fishers?|maids?|nurses?|entertainers?"
+    r"|dancers?|footballers?|athletes?|families|households|persons|individuals|youngsters|teens|orphans|infants|babies)\b"
 )
 #: "across the border", "at the China–Vietnam border": named in the reason, a little surer.
 _BORDER = re.compile(r"\b(?:across|at|over|through) the (?:[\w ]+?[-–])?[\w ]*?\bborder\b", re.I)
@@ -232,7 +233,7 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
     borders = [b.span() for b in _BORDER_NAMED.finditer(sentence)]
     for i, m in enumerate(mentions):
         before = sentence[max(0, m.start - 40) : m.start]
-        role_match = _ROLE.search(before)
+        role_match = _nearest_role(before)
         if _NOT_AT.search(sentence[: m.start]):
             out.append("off")  # "in waters near South Africa", "the President of Indonesia": not where anyone is
         elif _locator(sentence, mentions, i):
@@ -253,11 +254,30 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
             out.append(_ROLE_WORDS[role_match.group(1).lower()])
         elif i and _LIST.match(sentence[mentions[i - 1].end : m.start]):
             out.append(out[-1])
-        elif m.demonym:
-            out.append("nationality")
+        elif m.demonym or (m.place.kind == "country" and re.match(r"\s+(?:nationals|citizens|workers)\b", sentence[m.end :])):
+            out.append("nationality")  # "Burmese women", "PRC nationals", "DPRK workers"
         else:
             out.append("")
     return out
+
+
+def _nearest_role(before: str) -> re.Match | None:
+    """The role word of a place: the nearest direction word ("taken across the river into Myanmar":
+    into, not across), unless a nearer word only locates the words between ("from refugee camps
+    in Cox's Bazar", "to scam centres in Cambodia") or continues it ("from across Asia", "to and
+    through")."""
+    match = _ROLE.search(before)
+    while match:
+        nearer = _ROLE.search(before, match.start() + 1)
+        if nearer is None:
+            return match
+        word, near_word = match.group(1).lower(), nearer.group(1).lower()
+        if _ROLE_WORDS[word] != "in" and (
+            _ROLE_WORDS[near_word] == "in" or before[match.end(1) : nearer.start()].strip(" ,") in ("", "and", "or")
+        ):
+            return match
+        match = nearer
+    return None
 
 
 def _locator(text: str, mentions: tuple[Mention, ...], i: int) -> bool:
@@ -391,7 +411,7 @@ def _victims(text: str, m: Mention) -> bool:
 def _before_role(text: str, m: Mention) -> str:
     """The words before the role word of ``m`` ("tourists" of "tourists from the United States")."""
     before = text[max(0, m.start - 60) : m.start]
-    match = _ROLE.search(before)
+    match = _nearest_role(before)
     return before[: match.start()] if match else before
 
 
@@ -458,7 +478,8 @@ def _hotspot(sentence, place: Mention, kind, site, default, terms, paragraph, pe
 #: A site term and the place it is at must be this close (characters) unless joined by in/at/near.
 SITE_REACH = 80
 _AT = re.compile(
-    r"\s*(?:(?:is|are|was|were|remains?|have been|has been)\s+(?:[a-z]+\s+){0,2}?)?"  # "is widespread in", "are reported in"
+    r"\s*(?:(?:is|are|was|were|remains?|have been|has been)\s+(?:[a-z]+\s+){0,2}?"  # "is widespread in", "are reported in"
+    r"|(?:projects?|sites?|camps?|areas?|zones?|hubs?|towns?|districts?|operations?|companies|businesses)\s+)?"
     r"(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?"
     r"(?:(?:[A-Z][\w'’-]*\s+){1,3}(?:near|in|at|outside)\s+(?:the\s+)?)?",  # "along the Moei River near Myawaddy"
     re.I,
@@ -590,7 +611,7 @@ def _home(text: str, nationality: Mention, mentions) -> Mention:
 
 
 def _role_word(text: str, mention: Mention) -> str:
-    match = _ROLE.search(text[max(0, mention.start - 40) : mention.start])
+    match = _nearest_role(text[max(0, mention.start - 40) : mention.start])
     return f"'{match.group(1)}'" if match else "a list"
 
 
