@@ -50,12 +50,12 @@ _TERMS = [(re.compile(p, re.I), v) for p, v in EXPLOITATION_TERMS]
 SITE_TERMS: tuple[tuple[str, str, str], ...] = (
     (r"casinos?|online gambling operations?", "casino", "sexual_exploitation"),
     (
-        r"(?:coal |gold |jade |cobalt |artisanal )*mines|(?:gold )?mining(?: sector| sites?| operations?| camps?| communities)?"
+        r"(?:coal |gold |jade |cobalt |artisanal )*mines?|(?:gold )?mining(?: sector| sites?| operations?| camps?| communities)?"
         r"|coal deposits?",
         "mining_site",
         "forced_labour",
     ),
-    (r"brick kilns?|rice mills?|charcoal production|logging", "labour_site", "forced_labour"),
+    (r"brick kilns?|rice mills?|charcoal production|logging|(?:stone )?quarr(?:y|ies)", "labour_site", "forced_labour"),
     (r"(?:seafood processing |garment |cannabis )?factor(?:y|ies)|garment plants?|sweatshops?|textile workshops?", "factory",
      "forced_labour"),
     (
@@ -65,12 +65,12 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
         "sexual_exploitation",
     ),
     (
-        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
+        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s?|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
         "scam_compound",
         "forced_criminality",
     ),
     (
-        r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms"  # noqa: E501
+        r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms?"  # noqa: E501
         r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches",  # noqa: E501
         "labour_site",
         "forced_labour",
@@ -81,12 +81,12 @@ _SITES = [(re.compile(rf"\b(?:{p})\b", re.I), k, e) for p, k, e in SITE_TERMS]
 _MOVEMENT = re.compile(
     r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
     r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:l?ed)?|"
-    r"cross(?:ed|ing)?|fled|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
+    r"cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
     re.I,
 )
 #: Words for the people moved, after a nationality ("Vietnamese women").
 _VICTIMS = re.compile(
-    r"\s+(?:(?:and|or|,)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+)?"  # "Chinese and Mongolian women"
+    r"(?:\s*(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)*\s+"  # "Burmese, Cambodian, and Lao men"
     r"(?:[a-z-]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
     r"|citizens?|brides?|refugees?|defectors?|teenagers?|youths?|people|fishermen|crew(?: members)?|seafarers?|trainees?"
     r"|interns?|minors?|adults?|survivors?|graduates?|students?|job ?seekers?|applicants?|fishers?|maids?|nurses?|entertainers?"
@@ -130,7 +130,8 @@ _NOT_VICTIMS = re.compile(
 #: A trigger without a movement verb: exploitation told in place ("are subjected to forced labor in").
 _IN_PLACE = re.compile(
     r"\b(?:exploit(?:s|ed|ing)?|subject(?:s|ed)?|victims? of|forced (?:to|into)|held|hold|identified|detected|rescued|found|face"
-    r"|faced|abused|enslaved|confined|employ(?:s|ed)?|sold|documented|documenting)\b",
+    r"|faced|abused|enslaved|confined|employ(?:s|ed)?|sold|documented|documenting|freed|occur(?:s|red|ring)?|takes? place"
+    r"|took place)\b",
     re.I,
 )
 #: "Qatar is a destination for ...", "Lao PDR is an origin country for ...".
@@ -232,9 +233,22 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
     out: list[str] = []
     borders = [b.span() for b in _BORDER_NAMED.finditer(sentence)]
     for i, m in enumerate(mentions):
-        before = sentence[max(0, m.start - 40) : m.start]
+        owner = mentions[i - 1] if i else None
+        if owner and owner.place.kind == "country" and owner.place.country == m.place.country and out[-1] == "owner":
+            before = sentence[max(0, owner.start - 40) : owner.start]  # "from Nigeria's Edo State": from
+        else:
+            before = sentence[max(0, m.start - 40) : m.start]
         role_match = _nearest_role(before)
-        if _NOT_AT.search(sentence[: m.start]):
+        after = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            after
+            and m.place.kind == "country"
+            and after.place.kind not in ("country", "area")
+            and after.place.country == m.place.country
+            and re.fullmatch(r"['’]s\s+", sentence[m.end : after.start])
+        ):
+            out.append("owner")  # "Nigeria's Edo State": the state says where
+        elif _NOT_AT.search(sentence[: m.start]):
             out.append("off")  # "in waters near South Africa", "the President of Indonesia": not where anyone is
         elif _locator(sentence, mentions, i):
             out.append("locator")  # "Haiphong in Vietnam", "Shwe Kokko, Kayin State": where the place before is
