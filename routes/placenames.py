@@ -454,7 +454,15 @@ class _Towns:
 
     def alternate_names(self, place: Place) -> list[str]:
         """The alternate names a town is indexed under (for scoring and review)."""
-        return [k for k, rows in self.data.alternates.items() if any(self.data.cities[r][0] == place.gazetteer_id for r in rows)]
+        if not hasattr(self, "by_row"):
+            self.by_row: dict[int, list[str]] = {}
+            for key, rows in self.data.alternates.items():
+                for r in rows:
+                    self.by_row.setdefault(r, []).append(key)
+        mine = [r for r in self.data.names.get(fold(place.name), ()) if self.data.cities[r][0] == place.gazetteer_id]
+        if not mine:  # an atlas place under another name than GeoNames': look at every town with alternates
+            mine = [r for r in self.by_row if self.data.cities[r][0] == place.gazetteer_id]
+        return [k for r in mine for k in self.by_row.get(r, [])]
 
 
 def town(row: tuple) -> Place:
@@ -475,6 +483,10 @@ def _city(name: str, country: str) -> Place | None:
 
 def _capital(code: str, capital: str) -> tuple[Place | None, str]:
     """The country's capital in GeoNames (by our name, then GeoNames' own), else its largest city."""
+    known = _towns().data.capitals
+    if known is not None:  # worked out when the index was built
+        row, where = known.get(code, (None, ""))
+        return (town(_towns().data.cities[row]), where) if row is not None else (None, "")
     other = _geonames_capitals().get(code, "")
     for name in (capital, other):
         city = _city(name, code) if name else None

@@ -539,3 +539,67 @@ def test_extract_matches_the_places_of_the_users_atlas_whatever_their_sensitivit
     result = CliRunner().invoke(main, ["extract", str(report), "-o", str(tmp_path / "e"), "--atlas", str(broken), "--no-map"])
     assert result.exit_code == 1  # a user's atlas is checked as every command checks it
     assert "hotspots.csv, row 3, field 'place'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "routes", "sites"),
+    [
+        # a division after a town says where the town is: one place, not two
+        (
+            "Online scam operations in Shwe Kokko, Kayin State, hold victims from the PRC and Vietnam.",
+            {"CN>Shwe Kokko/MM", "VN>Shwe Kokko/MM"},
+            {("Shwe Kokko/MM", "scam_compound")},
+        ),
+        # an ocean is not a town in the United States
+        ("Chinese men are forced to work on fishing vessels that operate in the Pacific.", set(), set()),
+        ("Filipino fishers are exploited at sea in the South Atlantic and the Indian Ocean.", set(), set()),
+        # a journey in legs: the stops before "then" are transits
+        ("Nigerian victims are transported overland to Libya and then by sea to Italy.", {"NG>IT"}, set()),
+        ("Survivors were recruited in Nepal, flown to Dubai and then taken by road to Oman.", {"NP>OM"}, set()),
+        # recruited in a country for jobs in another
+        ("Women recruited in Kenya for cleaning jobs in Saudi Arabia described unpaid labour.", {"KE>SA"}, set()),
+        ("Ugandan men were promised jobs in Dubai but taken to scam compounds in Myanmar.", {"UG>MM"}, {("MM", "scam_compound")}),
+        # "X is a destination for": the corridors end there, and so does the site
+        ("The United States is a destination for victims from Mexico and Honduras.", {"MX>US", "HN>US"}, set()),
+        (
+            "Jordan is a destination for women from Sri Lanka exploited in forced labor in garment factories.",
+            {"LK>JO"},
+            {("JO", "factory")},
+        ),
+        # a site term and a country in one sentence, not tied to each other: no hotspot
+        ("The President of Indonesia signed a regulation on fishing crews.", set(), set()),
+        ("The Minister of Labor of Thailand announced new inspections of fishing boats.", set(), set()),
+        # rescued from where they were held; the town, not its country
+        (
+            "Victims of scam operations in the Philippines were rescued from a compound in Pampanga.",
+            set(),
+            {("Pampanga/PH", "scam_compound")},
+        ),
+        # a where-clause places the site at the list before it
+        (
+            "Traffickers send Lao women to Malaysia and Singapore, where they are exploited in massage parlors.",
+            {"LA>MY", "LA>SG"},
+            {("MY", "entertainment_district"), ("SG", "entertainment_district")},
+        ),
+        # a list of demonyms, and a flag is not a place
+        (
+            "Burmese, Cambodian, and Lao men are exploited on Chinese-flagged fishing vessels in Thailand.",
+            {"MM>TH", "KH>TH", "LA>TH"},
+            {("TH", "labour_site")},
+        ),
+    ],
+)
+def test_known_misses_of_the_first_session(finder, text, routes, sites):
+    assert _routes(finder, text) == routes
+    assert _sites(finder, text) == sites
+
+
+def test_the_cached_towns_read_back_as_they_were_built():
+    from tipmap.routes.gazetteer import Rows, gazetteer
+
+    built = ((1581130, "Hà Nội", "VN", 105.84117, 21.0245, 8053663), (1, "Ban Sai O'Lo", "TH", -0.5, 12.25, 0))
+    rows = Rows(*Rows.pack(built))
+    assert len(rows) == 2 and list(rows) == list(built) and rows[1] == built[1]
+    data = gazetteer()  # the index read from the cache: capitals worked out when it was built
+    hanoi = data.cities[data.capitals["VN"][0]]
+    assert hanoi[1:3] == ("Hanoi", "VN") and data.capitals["VN"][1] == "its capital"
