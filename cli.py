@@ -223,7 +223,7 @@ def options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def _selection(kwargs: dict[str, Any]) -> Any:
-    from tipmap.routes.select import Selection
+    from tipmap.routes.selection import Selection
 
     return Selection(
         corridors=kwargs.pop("corridors", ()),
@@ -335,7 +335,7 @@ def render(output: str, title: str, offline: bool, force: bool, **kwargs: Any) -
       tipmap render -o flows.html --data t.csv --from Origin --to Destination --no-atlas --table flows.csv
     """
     from tipmap.maps.interactive import write_html
-    from tipmap.maps.writers import output_format
+    from tipmap.routes.output import output_format
 
     output_format("render", output, force=force)
     table = _flows_table(kwargs, force)
@@ -386,7 +386,7 @@ def plot(
       tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
     """
     from tipmap.maps.static import parse_size, write_static
-    from tipmap.maps.writers import output_format
+    from tipmap.routes.output import output_format
 
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
@@ -571,10 +571,12 @@ def hotspots(
       tipmap hotspots incidents.csv -o cells.gpkg --resolution 6 --data-sensitivity public
       tipmap hotspots 'parts/*.parquet' -o map.html --engine dask
     """
-    from tipmap.maps.hexmap import write_hotspots
-    from tipmap.maps.writers import output_format
-    from tipmap.routes.importer import PointColumns, estimated_rows
-    from tipmap.routes.jobs import hotspots_job
+    from tipmap.routes.hotjob import hotspots_job
+    from tipmap.routes.output import output_format
+    from tipmap.routes.pointspec import PointColumns, estimated_rows
+    from tipmap.routes.preload import preload
+
+    preload("tipmap.maps.hexmap", "tipmap.maps.hexpage")  # the writer, imported while the points are read
 
     fmt = output_format("hotspots", output, force=force)
     if engine == "dask" and kwargs["data_files"]:
@@ -602,6 +604,8 @@ def hotspots(
     finally:
         if bar is not None:
             bar.render_finish()
+    from tipmap.maps.hexmap import write_hotspots
+
     write_hotspots(result, output, title=title or f"Hotspots: {Path(source).name}", weighted=weight is not None, force=force)
     for report in result.reports:
         click.echo(report.describe(), err=True)
@@ -690,8 +694,14 @@ def validate(path: str, provenance: bool = False) -> None:
 @click.option("--offline", is_flag=True, help="Draw drafts.html without web tiles (an offline basemap).")
 @options("atlas", "force")
 def extract(
-    reports: tuple[str, ...], output: str, title: str | None, encoding: str | None, data_dir: str | None, force: bool,
-    draw_map: bool = True, offline: bool = False,
+    reports: tuple[str, ...],
+    output: str,
+    title: str | None,
+    encoding: str | None,
+    data_dir: str | None,
+    force: bool,
+    draw_map: bool = True,
+    offline: bool = False,
 ) -> None:
     """Propose draft corridors and hotspots from report text, each with its quote.
 
@@ -721,7 +731,6 @@ def extract(
         f"{out}: {corridors} draft corridors, {len(result.drafts) - corridors} draft hotspots; review {out / 'review.md'}",
         err=True,
     )
-
 
 
 @main.command()

@@ -3,7 +3,7 @@
 Run by hand (not a test):
 
     pip install -e '.[test,benchmark]'
-    python benchmarks/hotspots_bench.py --runs 5          # add --huge for 100 M points (2 GB CSV)
+    python benchmarks/hotspots_bench.py --runs 5          # add --huge for 100 M points (3.5 GB CSV)
 
 Writes benchmarks/RESULTS.md. Every figure is the median of --runs runs, each in a fresh
 subprocess so that peak memory (ru_maxrss) is that run's own:
@@ -152,7 +152,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-10m", action="store_true")
-    parser.add_argument("--huge", action="store_true", help="also 100,000,000 points (a 2 GB CSV): peak memory")
+    parser.add_argument("--huge", action="store_true", help="also 100,000,000 points (a 3.5 GB CSV): peak memory")
     args = parser.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,7 +177,7 @@ def main() -> int:
                     if part:
                         src.readline()
                     shutil.copyfileobj(src, out)
-            results["huge"] = child("tipmap", huge, work / "huge.html")
+            results["huge"] = {**child("tipmap", huge, work / "huge.html"), "csv_gb": huge.stat().st_size / 1e9}
             print("huge", results["huge"], flush=True)
         help_s = timed([sys.executable, "-m", "tipmap", "--help"], args.runs)
         atlas_s = timed([sys.executable, "-m", "tipmap", "render", "-o", str(work / "atlas.html"), "--force"], args.runs)
@@ -220,7 +220,7 @@ def write_results(results: dict, commands: dict, runs: int, sizes: list[int]) ->
         "",
         f"Made by `python benchmarks/hotspots_bench.py --runs {runs}` on {time.strftime('%Y-%m-%d')}, "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. Medians of {runs} runs, each in a "
-        "fresh process, all in this one run; the machine is shared, so expect some noise.",
+        f"fresh process, all in this one run; load average when written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "The floor is the least work the hardware must do for the same answer: start Python, read the two",
         "coordinate columns with pyarrow, H3 cells with h3ronpy (1 or 2 threads), count with numpy, write the counts.",
@@ -274,7 +274,7 @@ def write_results(results: dict, commands: dict, runs: int, sizes: list[int]) ->
     if "huge" in results:
         h = results["huge"]
         lines += [
-            "## 100,000,000 points (2 GB CSV, one run)",
+            f"## 100,000,000 points ({h['csv_gb']:.1f} GB CSV, one run)",
             "",
             f"tipmap hotspots: {h['seconds']:.1f} s, peak memory {h['peak_mb']:.0f} MB (target under 2 GB: "
             f"{'met' if h['peak_mb'] < 2048 else 'NOT met'}).",

@@ -11,42 +11,55 @@ from tipmap.maps import legend
 from tipmap.maps.escape import text
 from tipmap.routes.hexbin import Binning, cell_rings
 
+#: Draws encoded cells (see :func:`_encoded`) into a layer group on a canvas renderer.
+HEX_DRAW_JS = """
+function tipmapHex(group, cells, ramp, weighted, quantum, renderer) {
+  var fx = 0, fy = 0;
+  cells.forEach(function (c) {
+    var k = weighted ? 3 : 2;
+    fx += c[k]; fy += c[k + 1];
+    var x = fx, y = fy, ring = [[y * quantum, x * quantum]];
+    for (var i = k + 2; i < c.length; i += 2) { x += c[i]; y += c[i + 1]; ring.push([y * quantum, x * quantum]); }
+    L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[c[0]], fillOpacity: 0.75})
+      .bindTooltip(c[1] + ' points' + (weighted ? ', weight ' + c[2] : '')).addTo(group);
+  });
+}
+"""
+
 
 class HexLayer(MacroElement):
-    """Hexagons styled by class, sent compactly: per cell its class, count, (weight) and the
-    ring as integer 1e-4 degree steps from the previous vertex; drawn on a canvas."""
+    """Hexagons styled by class, sent compactly (see :func:`_encoded`); drawn on a canvas."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-          var ramp = {{ this.ramp|tojson }}, cells = {{ this.data }}, weighted = {{ this.weighted|tojson }};
-          var renderer = L.canvas({padding: 0.2}), group = {{ this._parent.get_name() }};
-          cells.forEach(function (c) {
-            var k = weighted ? 3 : 2, x = 0, y = 0, ring = [];
-            for (var i = k; i < c.length; i += 2) { x += c[i]; y += c[i + 1]; ring.push([y / 1e4, x / 1e4]); }
-            L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[c[0]], fillOpacity: 0.75})
-              .bindTooltip(c[1] + ' points' + (weighted ? ', weight ' + c[2] : '')).addTo(group);
-          });
-        })();
+        {{ this.draw_js }}
+        tipmapHex({{ this._parent.get_name() }}, {{ this.data }}, {{ this.ramp|tojson }}, {{ this.weighted|tojson }},
+                  {{ this.quantum }}, L.canvas({padding: 0.2}));
         {% endmacro %}
         """
     )
 
-    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool) -> None:
+    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool, quantum: float = 1e-4) -> None:
         super().__init__()
         self._name = "HexLayer"
         self.data = json.dumps(cells, separators=(",", ":"))
         self.ramp = list(ramp)
         self.weighted = weighted
+        self.quantum = quantum
+        self.draw_js = HEX_DRAW_JS
 
 
-def _encoded(cells, classes: np.ndarray, *, weighted: bool) -> list[list[float]]:
-    """[class, count, (weight,) x0, y0, dx1, dy1, ...] with coordinates in integer 1e-4 degrees."""
+def _encoded(cells, classes: np.ndarray, *, weighted: bool, quantum: float = 1e-4) -> list[list[float]]:
+    """Per cell ``[class, count, (weight,) x0, y0, dx1, dy1, ...]``: coordinates in integer
+    steps of ``quantum`` degrees, each vertex from the previous one, and each ring's first
+    vertex from the previous ring's first vertex (the cells are sorted, so neighbours are
+    near): a few digits per number. Shared vertices round alike, so no gap opens between cells."""
     coords, starts = cell_rings(cells["cell"].to_numpy())
-    ints = np.round(coords * 1e4).astype(np.int64)
+    ints = np.round(coords / quantum).astype(np.int64)
     steps = np.diff(ints, axis=0, prepend=ints[:1])
-    steps[starts[:-1]] = ints[starts[:-1]]  # each ring starts with an absolute vertex
+    firsts = ints[starts[:-1]]
+    steps[starts[:-1]] = np.diff(firsts, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
     flat = steps.ravel().tolist()
     counts = cells["count"].to_numpy()
     weights = cells["weight"].to_numpy()

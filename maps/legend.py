@@ -21,8 +21,9 @@ def title_html(title: str) -> str:
     )
 
 
-def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str, collapsible: bool = True) -> str:
-    """A collapsible legend box (bottom right) with only the entries that appear on this map."""
+def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str, collapsible: bool = True, places: bool = True) -> str:
+    """A collapsible legend box (bottom right) with only the entries that appear on this map
+    (``places=False``: the map draws no place markers)."""
     parts = ["<b>Corridors</b> (colour: main exploitation type)"] if len(atlas.corridors) else []
     used = {e for ex in atlas.corridors["exploitation"] for e in ex[:1]}
     for key, swatch in style.EXPLOITATION.items():
@@ -37,7 +38,7 @@ def legend_html(atlas: Atlas, *, hotspot_kinds: list[str], audience: str, collap
         parts.append(_entry(f"width:22px;border-top:3px {pattern} #555", style.DRAWN_BY_LABEL[how]))
     if len(atlas.corridors):
         parts.append(f"<span>{text(style.ARROW.strip())}</span> direction of movement")
-    roles = {r for rs in place_roles(atlas.corridors).values() for r in rs}
+    roles = {r for rs in place_roles(atlas.corridors).values() for r in rs} if places else set()
     if roles:
         parts.append("<b>Places</b>")
     for role in [r for r in style.ROLE if r in roles]:

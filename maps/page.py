@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import folium
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import folium
 
 #: Web tiles of online maps (xyzservices name) and the one host the page may fetch from.
 TILES = "Esri.WorldGrayCanvas"
@@ -19,3 +22,11 @@ def page_html(fmap: folium.Map, *, offline: bool) -> str:
 
     host = None if offline else TILE_HOST
     return add_csp(inline_assets(fmap.get_root().render()), image_host=host)
+
+
+def web_tiles() -> dict[str, Any]:
+    """The web tiles of online maps for a page written without folium: URL, attribution, zoom."""
+    import xyzservices.providers as providers
+
+    tiles = providers.query_name(TILES)
+    return {"url": tiles.build_url(), "attribution": tiles.html_attribution, "maxZoom": tiles.get("max_zoom", 18)}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tipmap.routes.hexbin import Binning, aggregate, bin_chunk
+from tipmap.routes.hexbin import Binning, aggregate, bin_frame
 from tipmap.routes.importer import (
     COUNTS,
     ImportError_,
@@ -133,7 +133,7 @@ def aggregate_dask(
             [pd.DataFrame({"lon": [west, east], "lat": [south, north]})], resolution=resolution, max_resolution=max_resolution
         )
         binned = points.map_partitions(
-            lambda part: bin_chunk(usable(part), extent.resolution, weight=columns.weight, by=columns.by),
+            lambda part: bin_frame(usable(part), extent.resolution, weight=columns.weight, by=columns.by),
             meta=_bin_meta(columns),
         )
         counted = binned.compute()  # the second pass: per-cell counts only travel back

@@ -13,6 +13,10 @@ class UsageProblem(TipmapError):
     """The user asked for something impossible (a usage error: exit status 2)."""
 
 
+class ImportError_(TipmapError):
+    """The input cannot be imported; the message names the file and what is wrong."""
+
+
 class SelectionError(UsageProblem):
     """A filter names something that does not exist (corridor id, country code...)."""
 

@@ -11,15 +11,10 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import h3
-import h3.api.numpy_int as h3int
 import numpy as np
-import pandas as pd
-from shapely.geometry import Polygon
 from tipmap.routes.errors import UsageProblem
-from tipmap.routes.geodesy import distance_km
 
 #: Mean hexagon edge length (km) per H3 resolution.
 EDGE_KM = (1281.256, 483.057, 182.513, 68.979, 26.072, 9.854, 3.725, 1.406, 0.531, 0.201, 0.076, 0.029)
@@ -32,6 +27,11 @@ BUFFER_POINTS = 8_000_000
 COMPACT_ROWS = 4_000_000
 #: Finest resolution a public output may show of restricted data (cells ~17 km across).
 PUBLIC_MAX_RES = 5
+
+if TYPE_CHECKING:  # pandas, geopandas and shapely are imported when the cells are made, not before
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Polygon
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Binning:
 
 def resolution_for(bounds: tuple[float, float, float, float], *, cells_across: int = 60) -> int:
     """The resolution whose hexagons fit about ``cells_across`` times across the extent."""
+    from tipmap.routes.geodesy import distance_km  # pyproj: imported when first needed
+
     west, south, east, north = bounds
     mid = (south + north) / 2
     width = distance_km((west, mid), (east, mid))
@@ -82,20 +84,81 @@ def cells_of(lats: np.ndarray, lons: np.ndarray, resolution: int) -> np.ndarray:
         return np.concatenate([np.asarray(p).astype(np.uint64, copy=False) for p in parts])
 
 
-def bin_chunk(chunk: pd.DataFrame, resolution: int, *, weight: str | None, by: str | None) -> pd.DataFrame:
-    """Counts (and weight sums) per cell, and per group when ``by`` is given, for one chunk."""
-    frame = pd.DataFrame({"cell": cells_of(chunk["lat"].to_numpy(), chunk["lon"].to_numpy(), resolution)})
-    frame["count"] = 1
-    frame["weight"] = pd.to_numeric(chunk[weight], errors="coerce").fillna(0.0).to_numpy() if weight else 1.0
-    keys = ["cell"]
+#: One chunk of points as columns: ``lon``, ``lat``, and the weight and group columns when asked.
+Columns = dict[str, np.ndarray]
+
+
+def columns_of(chunk: Any, *, weight: str | None, by: str | None) -> Columns:
+    """The columns binning needs from a chunk (a DataFrame of :mod:`routes.importer`, or any
+    mapping of column name to values such as :class:`routes.fastpoints.Points`)."""
+    out = {"lon": np.asarray(chunk["lon"], dtype=float), "lat": np.asarray(chunk["lat"], dtype=float)}
+    if weight:
+        values = np.asarray(chunk[weight], dtype=float)
+        out["weight"] = np.where(np.isfinite(values), values, 0.0)
     if by:
-        frame[by] = chunk[by].astype(str).to_numpy()
-        keys.append(by)
-    return frame.groupby(keys, sort=False, as_index=False)[["count", "weight"]].sum()
+        out["by"] = np.asarray(chunk[by], dtype=object).astype(str)
+    return out
+
+
+@dataclass(frozen=True)
+class Binned:
+    """Counts and weight sums per distinct cell (and group code): numpy arrays of equal length."""
+
+    cell: np.ndarray  # uint64
+    group: np.ndarray  # int64 code into the groups list (all 0 without --by)
+    count: np.ndarray  # int64
+    weight: np.ndarray  # float64
+
+
+def bin_chunk(chunk: Columns, resolution: int, groups: dict[str, int]) -> Binned:
+    """Counts (and weight sums) per cell, and per group when the chunk has one, for one chunk.
+
+    ``groups`` maps each group value seen so far to its code; new values are added to it."""
+    cells = cells_of(chunk["lat"], chunk["lon"], resolution)
+    if "by" not in chunk and "weight" not in chunk:  # the common case: counts only (one sort, no inverse)
+        unique, counts = np.unique(cells, return_counts=True)
+        return Binned(unique, np.zeros(len(unique), dtype=np.int64), counts.astype(np.int64), counts.astype(float))
+    codes = np.zeros(len(cells), dtype=np.int64)
+    if "by" in chunk:
+        values, inverse = np.unique(chunk["by"], return_inverse=True)
+        lookup = np.array([groups.setdefault(str(v), len(groups)) for v in values], dtype=np.int64)
+        codes = lookup[inverse.ravel()]
+    return _summed(cells, codes, np.ones(len(cells), dtype=np.int64), chunk.get("weight", np.ones(len(cells))))
+
+
+def bin_frame(chunk: Any, resolution: int, *, weight: str | None, by: str | None) -> pd.DataFrame:
+    """One chunk binned at ``resolution`` as a table (cell, group, count, weight): what each
+    partition of the dask engine sends back."""
+    groups: dict[str, int] = {}
+    return cells_table(bin_chunk(columns_of(chunk, weight=weight, by=by), resolution, groups), by, groups)
+
+
+def _summed(cells: np.ndarray, codes: np.ndarray, counts: np.ndarray, weights: np.ndarray) -> Binned:
+    """Rows with the same (cell, group) summed into one, sorted by cell then group."""
+    if codes.any():
+        order = np.lexsort((codes, cells))
+        cells, codes = cells[order], codes[order]
+        first = np.r_[True, (cells[1:] != cells[:-1]) | (codes[1:] != codes[:-1])]
+        counts, weights = counts[order], np.asarray(weights, dtype=float)[order]
+        starts = np.flatnonzero(first)
+        return Binned(cells[starts], codes[starts], np.add.reduceat(counts, starts), np.add.reduceat(weights, starts))
+    unique, inverse = np.unique(cells, return_inverse=True)
+    inverse = inverse.ravel()
+    total = np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+    weight = np.bincount(inverse, weights=np.asarray(weights, dtype=float), minlength=len(unique))
+    return Binned(unique, np.zeros(len(unique), dtype=np.int64), total, weight)
+
+
+def _joined(parts: list[Binned]) -> Binned:
+    """Binned parts summed per cell (and group): one as long as the distinct cells."""
+    if len(parts) == 1:
+        return parts[0]
+    cat = [np.concatenate([getattr(p, f) for p in parts]) for f in ("cell", "group", "count", "weight")]
+    return _summed(*cat)
 
 
 def aggregate(
-    chunks: Iterable[pd.DataFrame],
+    chunks: Iterable[Any],
     *,
     resolution: int | None = None,
     weight: str | None = None,
@@ -107,40 +170,46 @@ def aggregate(
 ) -> Binning:
     """Bin every chunk of points, then coarsen to ``resolution`` (or one chosen for the extent).
 
-    Memory is bounded: at most ``buffer_points`` points wait for the extent; binned rows are
-    merged per cell whenever they pass ``compact_rows``."""
+    Chunks are DataFrames with ``lon``/``lat`` (and the ``weight``/``by`` columns), or any
+    mapping of those names to arrays. Memory is bounded: at most ``buffer_points`` points
+    wait for the extent; binned rows are merged per cell whenever they pass ``compact_rows``."""
     if resolution is not None and not 0 <= resolution < len(EDGE_KM):
         raise UsageProblem(f"--resolution {resolution} is outside 0-{len(EDGE_KM) - 1}")
-    parts, points, pending, pending_points = [], 0, [], 0
+    parts: list[Binned] = []
+    pending: list[Columns] = []
+    groups: dict[str, int] = {}
+    points = pending_points = 0
     merge_at = compact_rows  # doubles past the distinct cells, so merging stays linear in the input
     fine: int | None = None  # the resolution chunks are binned at once the buffer is full
     west = south = math.inf
     east = north = -math.inf
-    for chunk in chunks:
-        if chunk.empty:
+    for raw in chunks:
+        chunk = columns_of(raw, weight=weight, by=by)
+        n = len(chunk["lat"])
+        if not n:
             continue
-        points += len(chunk)
+        points += n
         west, east = min(west, chunk["lon"].min()), max(east, chunk["lon"].max())
         south, north = min(south, chunk["lat"].min()), max(north, chunk["lat"].max())
         if resolution is not None:
-            parts.append(bin_chunk(chunk, resolution, weight=weight, by=by))
-        elif fine is None and pending_points + len(chunk) <= buffer_points:  # keep until the extent is known
+            parts.append(bin_chunk(chunk, resolution, groups))
+        elif fine is None and pending_points + n <= buffer_points:  # keep until the extent is known
             pending.append(chunk)
-            pending_points += len(chunk)
+            pending_points += n
         else:  # too many to keep: bin finely now, coarsen at the end
             if fine is None:
                 # the extent only grows, so the final resolution is at most the one for the extent so far:
                 # two levels finer than that keeps the cells few; a parent cell does not cover its children
                 # exactly (H3), so a few per cent of points near edges land in a neighbour, as at any fine level
                 fine = min(FINE_RES, resolution_for((west, south, east, north)) + 2)
-                parts += [bin_chunk(p, fine, weight=weight, by=by) for p in pending]
+                parts += [bin_chunk(p, fine, groups) for p in pending]
                 pending, pending_points = [], 0
-            parts.append(bin_chunk(chunk, fine, weight=weight, by=by))
-        if len(parts) > 1 and sum(len(p) for p in parts) > merge_at:
-            parts = [_merged(parts, by)]
-            merge_at = max(compact_rows, 2 * len(parts[0]))
+            parts.append(bin_chunk(chunk, fine, groups))
+        if len(parts) > 1 and sum(len(p.cell) for p in parts) > merge_at:
+            parts = [_joined(parts)]
+            merge_at = max(compact_rows, 2 * len(parts[0].cell))
         if progress:
-            progress(len(chunk))
+            progress(n)
     if not points:
         raise UsageProblem("no usable points to aggregate")
     box = (float(west), float(south), float(east), float(north))
@@ -151,20 +220,28 @@ def aggregate(
             f"resolution {chosen} lowered to {max_resolution}: restricted data in a public output needs cells of ~10 km or more"
         )
         chosen = max_resolution
-    keys = ["cell", by] if by else ["cell"]
     if pending:
-        parts.append(bin_chunk(pd.concat(pending, ignore_index=True), chosen, weight=weight, by=by))
-    cells = pd.concat(parts, ignore_index=True)
+        merged = {key: np.concatenate([p[key] for p in pending]) for key in pending[0]}
+        parts.append(bin_chunk(merged, chosen, groups))
+    binned = _joined(parts)
     if resolution is None or chosen != resolution:
-        cells["cell"] = coarsen(cells["cell"].to_numpy(), chosen)
-    cells = cells.groupby(keys, sort=True, as_index=False)[["count", "weight"]].sum()
-    return Binning(cells, chosen, box, points, by, capped)
+        binned = _summed(coarsen(binned.cell, chosen), binned.group, binned.count, binned.weight)
+    return Binning(cells_table(binned, by, groups), chosen, box, points, by, capped)
 
 
-def _merged(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
-    """Binned parts summed per cell (and group): one frame as long as the distinct cells."""
-    keys = ["cell", by] if by else ["cell"]
-    return pd.concat(parts, ignore_index=True).groupby(keys, sort=False, as_index=False)[["count", "weight"]].sum()
+def cells_table(binned: Binned, by: str | None, groups: dict[str, int]) -> pd.DataFrame:
+    """The binned cells as the table every consumer reads: cell, (group), count, weight,
+    sorted by cell and then by group value."""
+    import pandas as pd
+
+    frame = {"cell": binned.cell}
+    if by:
+        names = np.empty(len(groups), dtype=object)
+        for value, code in groups.items():
+            names[code] = value
+        frame[by] = names[binned.group] if len(names) else np.empty(0, dtype=object)
+    cells = pd.DataFrame({**frame, "count": binned.count, "weight": binned.weight})
+    return cells.sort_values(["cell", by] if by else ["cell"], kind="stable", ignore_index=True)
 
 
 def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:
@@ -172,6 +249,8 @@ def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:
     unique, inverse = np.unique(cells, return_inverse=True)
     if _all_at(unique, resolution):
         return cells
+    import h3.api.numpy_int as h3int
+
     parents = np.fromiter((h3int.cell_to_parent(int(c), resolution) for c in unique), dtype=np.uint64, count=len(unique))
     return parents[inverse]
 
@@ -205,6 +284,8 @@ def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def cell_polygons(cells: np.ndarray) -> list[Polygon]:
     """The hexagons of ``cells`` as lon/lat polygons."""
+    from shapely.geometry import Polygon
+
     coords, starts = cell_rings(cells)
     return [Polygon(coords[a:b]) for a, b in zip(starts, starts[1:])]
 
@@ -222,6 +303,9 @@ def cell_bounds(binning: Binning) -> tuple[float, float, float, float]:
 
 def cells_frame(binning: Binning) -> gpd.GeoDataFrame:
     """The cells as polygons (EPSG:4326) with h3 id (text), resolution, count and weight."""
+    import geopandas as gpd
+    import h3
+
     cells = binning.cells
     frame = gpd.GeoDataFrame(
         {

@@ -13,12 +13,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from tipmap.routes.pointspec import (  # noqa: F401  (re-exported: the importer's public names)
+    AREA_NAMES,
+    BLANK,
+    LAT_NAMES,
+    LON_NAMES,
+    PLACE_NAMES,
+    ImportReport,
+    PointColumns,
+    estimated_rows,
+)
 from tipmap.routes.readers import (
     CHUNK_ROWS,
     GEOM_KIND,
@@ -33,56 +43,7 @@ from tipmap.routes.readers import (
 )
 
 __all__ = ["ImportError_", "ImportReport", "PointColumns", "iter_points", "read_points", "chunk_points", "plan_points"]
-LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "decimallatitude")
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "decimallongitude")
-PLACE_NAMES = ("place", "location", "city", "town", "site", "placename", "place_name")
-#: Columns that name where a row is (checked against its coordinates when it has both).
-AREA_NAMES = (*PLACE_NAMES, "country", "region")
 MAX_VECTOR_BYTES = MAX_WHOLE_BYTES
-BLANK = "(blank)"
-
-
-@dataclass
-class ImportReport:
-    """What happened to the rows of an input."""
-
-    path: str
-    rows: int = 0
-    used: int = 0
-    bad: dict[str, list[int]] = field(default_factory=dict)  # reason -> row numbers (1-based data rows)
-    notes: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)  # rows used with a caveat: what -> how many
-
-    def add_bad(self, reason: str, rows: np.ndarray) -> None:
-        """Record rows (data-row numbers) dropped for ``reason``."""
-        if len(rows):
-            self.bad.setdefault(reason, []).extend(int(r) for r in rows)
-
-    @property
-    def dropped(self) -> int:
-        """How many rows were not used."""
-        return sum(len(v) for v in self.bad.values())
-
-    def describe(self) -> str:
-        """One line per reason: count and the first ten row numbers."""
-        lines = [f"{self.path}: {self.used:,} of {self.rows:,} rows used"]
-        for reason, rows in sorted(self.bad.items(), key=lambda item: min(item[1])):
-            first = ", ".join(str(r) for r in sorted(rows)[:10])
-            lines.append(f"{self.path}: {len(rows):,} rows {reason} (rows {first}{', ...' if len(rows) > 10 else ''})")
-        lines += [f"{self.path}: {n:,} {what}" for what, n in self.counts.items() if n and not what.startswith("_")]
-        return "\n".join(lines + [f"{self.path}: {note}" for note in self.notes])
-
-
-@dataclass(frozen=True)
-class PointColumns:
-    """How to find coordinates in a table."""
-
-    lat: str | None = None
-    lon: str | None = None
-    place: str | None = None
-    crs: str | None = None
-    weight: str | None = None
-    by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -329,17 +290,6 @@ def _find(header: list[str], wanted: str | None, names: tuple[str, ...], what: s
         return wanted
     lowered = {h.strip().lower(): h for h in header}
     return next((lowered[n] for n in names if n in lowered), None)
-
-
-def estimated_rows(path: str | os.PathLike[str]) -> int:
-    """About how many rows a CSV has (from its size and its first megabyte); 0 if unknown."""
-    source = Path(path)
-    if source.suffix.lower() not in (".csv", ".tsv", ".txt") or not source.is_file():
-        return 0
-    with open(source, "rb") as handle:
-        head = handle.read(1 << 20)
-    lines = head.count(b"\n")
-    return int(source.stat().st_size / (len(head) / lines)) if lines else 0
 
 
 def read_points(path: str | os.PathLike[str], **kwargs) -> tuple[pd.DataFrame, ImportReport]:

@@ -7,14 +7,15 @@ passes its records through :mod:`tipmap.routes.gate` before anything else sees t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from tipmap.routes.atlas import Atlas, load_atlas
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.framing import opening_view
-from tipmap.routes.gate import COUNT_BASE, MIN_COUNT, data_policy, suppress_counts
+from tipmap.routes.gate import COUNT_BASE, MIN_COUNT, data_policy
+from tipmap.routes.hotjob import HotspotsResult, hotspots_job  # noqa: F401  (tipmap hotspots: a light module)
 from tipmap.routes.select import Selection, is_empty, select
 from tipmap.routes.userdata import UserLayer, drafts_bounds, load_user_data, team_sites
 
@@ -130,119 +131,6 @@ def data_bounds(layers: list[UserLayer]) -> tuple[float, float, float, float] | 
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-@dataclass(frozen=True)
-class HotspotsResult:
-    """``tipmap hotspots``: the cells (as the audience may see them), their class breaks,
-    the import report, and the atlas records in their extent (for a map)."""
-
-    binning: Any
-    breaks: tuple[float, ...]
-    reports: tuple[Any, ...]
-    manifest: dict[str, Any]
-    atlas: Atlas | None = None
-    notes: tuple[str, ...] = field(default=())
-
-
-def hotspots_job(
-    source: str,
-    *,
-    more: tuple[str, ...] = (),
-    columns: Any = None,
-    resolution: int | None = None,
-    engine: str = "pandas",
-    scheduler: str | None = None,
-    strict: bool = False,
-    sensitivity: str = "restricted",
-    selection: Selection = Selection(),
-    data_dir: str | None = None,
-    scheme: str = "quantiles",
-    with_atlas: bool = True,
-    progress: Any = None,
-    min_count: int = MIN_COUNT,
-    count_base: int = COUNT_BASE,
-) -> HotspotsResult:
-    """Aggregate ``source`` into H3 cells under the audience rule for its ``sensitivity``.
-
-    ``more`` are further point files of the same shape, binned with ``source``. The map's
-    extent is the cells' outline, never the points': a public map of restricted points
-    shows nothing finer than its cells.
-    """
-    import itertools
-
-    from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
-    from tipmap.routes.importer import ImportReport, PointColumns, iter_points
-    from tipmap.routes.manifest import data_manifest
-
-    policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
-    columns = columns or PointColumns()
-    reports: list[Any] = []
-    if engine == "dask":
-        from tipmap.routes.distributed import aggregate_dask
-
-        binning = aggregate_dask(
-            source,
-            columns=columns,
-            resolution=resolution,
-            max_resolution=policy.max_resolution,
-            scheduler=scheduler,
-            strict=strict,
-            reports=reports,
-        )
-    else:
-        reports = [ImportReport(path) for path in (source, *more)]
-        chunks = itertools.chain.from_iterable(iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports)
-        if selection.bbox is not None:  # --bbox applies to the user's points too
-            from tipmap.routes.importer import points_in_bbox
-
-            chunks = points_in_bbox(chunks, selection.bbox, reports[0])
-        binning = aggregate(
-            chunks,
-            resolution=resolution,
-            weight=columns.weight,
-            by=columns.by,
-            max_resolution=policy.max_resolution,
-            progress=progress,
-        )
-    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
-    if not len(cells) and len(binning.cells):
-        raise SelectionError(
-            f"every cell holds fewer than {policy.min_count} points: a public output can show none of them "
-            "(lower --min-count, or choose --audience internal)"
-        )
-    binning = replace(binning, cells=cells)
-    binning = replace(binning, bounds=cell_bounds(binning))
-    measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
-    breaks = tuple(class_breaks(measure, scheme=scheme))
-    stamp = data_manifest(
-        source,
-        selection,
-        sensitivity=sensitivity,
-        points=binning.points,
-        resolution=binning.resolution,
-        more=list(more),
-        suppression={"min_count": policy.min_count, "count_base": policy.count_base, "note": suppressed},
-    )
-    atlas = None
-    if with_atlas:
-        context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
-        atlas = select(load_atlas(data_dir), context)
-        atlas = None if is_empty(atlas) else atlas
-    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0] for r in reports)]
-    dropped = sum(r.dropped for r in reports)
-    if dropped:
-        notes.append(f"{dropped:,} rows not used (see the command's report)")
-    for r in reports:  # rows used with a caveat (missing weights, places at a capital...), said in the key
-        notes += [f"{n:,} {what}" for what, n in r.counts.items() if n and not what.startswith("_")]
-    return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
-
-
-def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    west, south, east, north = bounds
-    if west == east or south == north:
-        west, east, south, north = west - 0.5, east + 0.5, south - 0.5, north + 0.5
-    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
 
 
 @dataclass(frozen=True)

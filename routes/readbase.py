@@ -11,14 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tipmap.routes.errors import TipmapError
+from tipmap.routes.errors import ImportError_, TipmapError  # noqa: F401  (re-exported)
+from tipmap.routes.textfile import MAX_FILE_BYTES, MAX_HEADER_BYTES  # noqa: F401  (re-exported)
 
 GEOM_LON, GEOM_LAT, GEOM_KIND, GEOM_REPAIRED = "__lon__", "__lat__", "__kind__", "__repaired__"
 #: Refused above these (bounded memory against hostile or mistaken inputs).
-MAX_FILE_BYTES = 4 * 1024**3
 MAX_WHOLE_BYTES = 512 * 1024**2  # GeoJSON/KML/GPX are parsed whole by GDAL
 MAX_COLUMNS = 10_000
-MAX_HEADER_BYTES = 1 << 20
 MAX_FEATURES = 50_000_000
 #: How long a GeoPackage layer may take to count before it is refused (a recursive view never ends).
 COUNT_SECONDS = 3.0
@@ -27,8 +26,6 @@ CHUNK_ROWS = 250_000
 NA_TEXT = ["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "-nan", "-NaN"]
 
 
-class ImportError_(TipmapError):
-    """The input cannot be imported; the message names the file and what is wrong."""
 
 
 @dataclass

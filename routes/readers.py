@@ -9,7 +9,6 @@ formats add ``GEOM_LON``/``GEOM_LAT``/``GEOM_KIND`` columns (areas at a point in
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +35,7 @@ from tipmap.routes.readbase import (  # noqa: F401  (re-exported: the registry's
     detect_format,
     point_columns,
 )
+from tipmap.routes.textfile import check_encoding, header_line, separator, text_encoding
 from tipmap.routes.vector import open_vector
 
 
@@ -68,60 +68,13 @@ def open_source(path: str | os.PathLike[str]) -> Source:
 # ---------------------------------------------------------------- text (CSV, TSV, UTF-16)
 
 
-def text_encoding(source: Path) -> str:
-    """UTF-8 (with or without a BOM) or UTF-16 (BOM, or zero bytes in every other place)."""
-    with open(source, "rb") as handle:
-        head = handle.read(4096)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head[1::2]) and head[0::2].count(0) == 0:
-        return "utf-16-le"
-    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head[0::2]) and head[1::2].count(0) == 0:
-        return "utf-16-be"
-    return "utf-8"
-
-
-def check_encoding(source: Path, encoding: str) -> None:
-    """Decode the whole file in blocks; the first undecodable byte is an error naming its line."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    line = 1
-    newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
-    with open(source, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as err:
-                start = max(err.start, 0)
-                line += block[:start].count(newline)
-                byte = block[start] if start < len(block) else 0
-                name = "UTF-16" if "16" in encoding else "UTF-8"
-                raise ImportError_(f"{source}: line {line}: not {name} (byte 0x{byte:02x}); save the file as UTF-8") from None
-            line += block.count(newline)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            name = "UTF-16" if "16" in encoding else "UTF-8"
-            raise ImportError_(f"{source}: line {line}: not {name} (the file ends inside a character)") from None
-
-
-def _header_line(source: Path, encoding: str) -> str:
-    """The first line, refused when it is longer than ``MAX_HEADER_BYTES`` (before any parser sees it)."""
-    with open(source, encoding=encoding, newline="") as handle:
-        line = handle.readline(MAX_HEADER_BYTES)
-    if len(line) >= MAX_HEADER_BYTES and not line.endswith(("\n", "\r")):
-        raise ImportError_(f"{source}: the header line is over {MAX_HEADER_BYTES // 1024:,} KB; not a table tipmap can read")
-    return line.lstrip("\ufeff")
-
-
 def _open_text(source: Path) -> Source:
     encoding = text_encoding(source)
     check_encoding(source, encoding)
-    line = _header_line(source, encoding)
+    line = header_line(source, encoding)
     if not line.strip():
         raise ImportError_(f"{source}: empty file (no header row)")
-    sep = "\t" if source.suffix.lower() in (".tsv", ".tab") else max((",", "\t", ";"), key=line.count)
+    sep = separator(line, source)
     if line.count(sep) + 1 > MAX_COLUMNS:
         raise ImportError_(f"{source}: {line.count(sep) + 1:,} columns is over the limit of {MAX_COLUMNS:,}")
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
@@ -12,21 +12,9 @@ from tipmap.routes.atlas import Atlas
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.period import UNDATED_FROM, overlaps  # noqa: F401 (UNDATED_FROM: public name kept here)
 from tipmap.routes.schema import EXPLOITATION, ROLES
+from tipmap.routes.selection import Selection  # noqa: F401  (re-exported: select's argument)
 from tipmap.routes.sensitivity import AUDIENCES, VISIBLE
 from tipmap.routes.tables import country_codes
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What to keep. Empty tuples and ``None`` mean "no filter"."""
-
-    corridors: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    exploitation: tuple[str, ...] = ()
-    since: int | None = None
-    until: int | None = None
-    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
-    audience: str = "public"
 
 
 def select(atlas: Atlas, selection: Selection = Selection()) -> Atlas:

@@ -32,9 +32,9 @@ import pandas as pd
 from pyproj import Geod
 from shapely.geometry import Point
 from tipmap.routes.geodesy import geodesic_line, path_length_km, waypoint_positions
+from tipmap.routes.policy import AUDIENCES  # noqa: F401  (re-exported)
 from tipmap.routes.secret import installation_key, keyed_digest, opaque_id
 
-AUDIENCES: tuple[str, ...] = ("public", "internal", "confidential")
 #: Records an audience receives at all (restricted ones may still be generalised).
 VISIBLE: dict[str, tuple[str, ...]] = {
     "public": ("public", "restricted"),

@@ -430,8 +430,9 @@ def test_attack_a_the_public_map_frame_gives_no_input_coordinate_away(tmp_path):
     html = out.read_text(encoding="utf-8")
     for value in ("101.2345", "12.3456", "-33.4567", "18.1234"):
         assert value not in html
-    frame = r"map_[0-9a-f]+\.fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*([-\d.]+)\]"
-    south, west, north, east = map(float, re.findall(frame, html)[-1])
+    assert str(tmp_path) not in html and "points.csv" in html  # the input by name, never its folder
+    data = re.search(r'<script type="application/json" id="tipmap-data">(.*?)</script>', html, flags=re.S)
+    west, south, east, north = json.loads(data[1])["bounds"]  # the frame the page fits
     assert south > 0  # the far point's cell is withheld (1 point < --min-count), not framed
     assert west <= site[0] <= east and south <= site[1] <= north
     assert (east - west) > 0.1 and (north - south) > 0.1  # a cell outline (~10 km or more), not a point

@@ -118,3 +118,51 @@ def test_a_popup_opens_and_cites_its_report(browser, pages, offline):
         assert problems == []
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def hotspots_page(tmp_path_factory):
+    """`tipmap hotspots` on 3,000 points around Hanoi and Macau: the page,
+    and the job's result (the cells and the atlas records in their extent)."""
+    import numpy as np
+    from tipmap.maps.hexmap import write_hotspots
+    from tipmap.routes.hotjob import hotspots_job
+
+    folder = tmp_path_factory.mktemp("hotspots")
+    rng = np.random.default_rng(8)
+    centres = np.array([(21.0, 105.8), (22.2, 113.5)])[rng.integers(0, 2, 3000)]
+    points = centres + rng.normal(0, 0.4, (3000, 2))
+    (folder / "points.csv").write_text("lat,lon\n" + "\n".join(f"{a:.5f},{b:.5f}" for a, b in points) + "\n")
+    result = hotspots_job(str(folder / "points.csv"))
+    write_hotspots(result, str(folder / "hotspots.html"), title="Hotspots <b>test</b>", weighted=False)
+    return folder / "hotspots.html", result
+
+
+def _painted(page) -> int:
+    """Pixels the hexagon canvas has painted (alpha > 0)."""
+    return page.evaluate(
+        """(() => { let n = 0; document.querySelectorAll('.leaflet-overlay-pane canvas:not(.leaflet-heatmap-layer)').forEach(c => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; }); return n; })()"""
+    )
+
+
+def test_the_hotspots_page_draws_cells_and_their_atlas_context(browser, hotspots_page):
+    path, result = hotspots_page
+    page, problems, requested = open_page(browser, path, offline=False)
+    try:
+        assert problems == [] and all(_tile(u) for u in requested)
+        assert result.atlas is not None and len(result.atlas.hotspots) > 0
+        assert page.locator(".tipmap-hotspot").count() == len(result.atlas.hotspots)
+        assert page.locator("path.leaflet-interactive").count() >= len(result.atlas.corridors)
+        assert page.locator("#tipmap-title").inner_text() == "Hotspots <b>test</b>"  # text, not markup
+        painted = _painted(page)
+        assert painted > 10_000  # the cells cover much of the view
+        page.locator("label", has_text="Hexagons").locator("input").click()
+        assert _painted(page) < painted / 10  # hidden with their layer
+        page.locator(".tipmap-hotspot").first.dispatch_event("click")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "Sources" in popup.inner_text() and "\u201c" in popup.inner_text()
+    finally:
+        page.close()

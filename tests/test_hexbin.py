@@ -364,3 +364,27 @@ def test_past_the_buffer_points_are_binned_two_levels_finer_and_coarsened():
     b = streamed.cells.set_index("cell")["count"]
     moved = (a.subtract(b, fill_value=0).abs().sum()) / 2
     assert moved / 20_000 < 0.08
+
+
+def test_hostile_group_values_stay_text_on_the_hotspots_page(tmp_path):
+    """A --by value that closes the script and opens another, in a user's file: the page keeps
+    its five scripts (Leaflet, two plugins, the data block, the drawing code), every one
+    allowed by hash, and the value is shown as text in the layer list."""
+    import re
+
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    rows = ["lat,lon,type"] + [f"21.0{i:02d},105.8{i:02d},{hostile if i % 2 else 'plain'}" for i in range(40)]
+    path = tmp_path / "h.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "h.html"
+    args = ["hotspots", str(path), "-o", str(out), "--by", "type", "--audience", "internal", "--resolution", "6"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert len(re.findall(r"<script\b", html)) == 5 and "<script>alert" not in html and "<img src=x" not in html
+    data = json.loads(re.search(r'id="tipmap-data">(.*?)</script>', html, flags=re.S)[1])
+    assert {g["name"] for g in data["groups"]} == {
+        "Hexagons: type = plain",
+        "Hexagons: type = &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;",
+    }
+    assert 'http-equiv="Content-Security-Policy"' in html

@@ -1,0 +1,182 @@
+"""``tipmap hotspots``: read the points, bin them into H3 cells under the audience rule,
+and pick the atlas records in their extent.
+
+The module is light on purpose: a clean CSV is read with pyarrow and binned with h3ronpy
+and numpy while pandas, geopandas and the map code are imported on another thread
+(:mod:`routes.preload`), so their start-up cost overlaps the read instead of following it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tipmap.routes.policy import COUNT_BASE, MIN_COUNT, data_policy
+from tipmap.routes.selection import Selection
+
+if TYPE_CHECKING:
+    from tipmap.routes.atlas import Atlas
+
+#: What the rest of the job and the map need, imported while the points are read.
+LATER = (
+    "pandas",
+    "shapely",
+    "tipmap.routes.gate",
+    "tipmap.routes.select",
+    "tipmap.routes.manifest",
+    "tipmap.routes.atlas",
+)
+
+
+@dataclass(frozen=True)
+class HotspotsResult:
+    """``tipmap hotspots``: the cells (as the audience may see them), their class breaks,
+    the import report, and the atlas records in their extent (for a map)."""
+
+    binning: Any
+    breaks: tuple[float, ...]
+    reports: tuple[Any, ...]
+    manifest: dict[str, Any]
+    atlas: Atlas | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def hotspots_job(
+    source: str,
+    *,
+    more: tuple[str, ...] = (),
+    columns: Any = None,
+    resolution: int | None = None,
+    engine: str = "pandas",
+    scheduler: str | None = None,
+    strict: bool = False,
+    sensitivity: str = "restricted",
+    selection: Selection = Selection(),
+    data_dir: str | None = None,
+    scheme: str = "quantiles",
+    with_atlas: bool = True,
+    progress: Any = None,
+    min_count: int = MIN_COUNT,
+    count_base: int = COUNT_BASE,
+) -> HotspotsResult:
+    """Aggregate ``source`` into H3 cells under the audience rule for its ``sensitivity``.
+
+    ``more`` are further point files of the same shape, binned with ``source``. The map's
+    extent is the cells' outline, never the points': a public map of restricted points
+    shows nothing finer than its cells.
+    """
+    from tipmap.routes.pointspec import PointColumns
+    from tipmap.routes.preload import preload
+
+    policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
+    columns = columns or PointColumns()
+    preload(*LATER)
+    if engine == "dask":
+        from tipmap.routes.distributed import aggregate_dask
+
+        reports: list[Any] = []
+        binning = aggregate_dask(
+            source,
+            columns=columns,
+            resolution=resolution,
+            max_resolution=policy.max_resolution,
+            scheduler=scheduler,
+            strict=strict,
+            reports=reports,
+        )
+    else:
+        binning, reports = _binned(source, more, columns, resolution, selection, policy, progress, strict)
+    return _finished(binning, reports, policy, columns, selection, sensitivity=sensitivity, sources=(source, *more),
+                     scheme=scheme, with_atlas=with_atlas, data_dir=data_dir)  # fmt: skip
+
+
+def _binned(source, more, columns, resolution, selection, policy, progress, strict) -> tuple[Any, list[Any]]:
+    """The in-memory engine: one clean CSV by the fast road, anything else by the importer."""
+    from tipmap.routes.fastpoints import NotClean, clean_points
+    from tipmap.routes.hexbin import BUFFER_POINTS, aggregate
+
+    fast = None if (more or selection.bbox is not None) else clean_points(source, columns)
+    if fast is not None:
+        chunks, report = fast
+        whole = len(chunks[0]) if isinstance(chunks, list) else BUFFER_POINTS
+        try:
+            binning = aggregate(
+                chunks, resolution=resolution, max_resolution=policy.max_resolution, progress=progress, buffer_points=whole
+            )
+            return binning, [report]
+        except NotClean:  # a large file with a bad row past its first blocks: the importer reads it again
+            pass
+    import itertools
+
+    from tipmap.routes.importer import ImportReport, iter_points
+
+    reports = [ImportReport(path) for path in (source, *more)]
+    chunks = itertools.chain.from_iterable(iter_points(r.path, columns=columns, strict=strict, report=r) for r in reports)
+    if selection.bbox is not None:  # --bbox applies to the user's points too
+        from tipmap.routes.importer import points_in_bbox
+
+        chunks = points_in_bbox(chunks, selection.bbox, reports[0])
+    binning = aggregate(
+        chunks,
+        resolution=resolution,
+        weight=columns.weight,
+        by=columns.by,
+        max_resolution=policy.max_resolution,
+        progress=progress,
+    )
+    return binning, reports
+
+
+def _finished(
+    binning, reports, policy, columns, selection, *, sensitivity, sources, scheme, with_atlas, data_dir
+) -> HotspotsResult:
+    """Small counts withheld, class breaks, manifest, notes and the atlas context."""
+    from tipmap.routes.errors import SelectionError
+    from tipmap.routes.gate import suppress_counts
+    from tipmap.routes.hexbin import cell_bounds, class_breaks
+    from tipmap.routes.manifest import data_manifest
+
+    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
+    if not len(cells) and len(binning.cells):
+        raise SelectionError(
+            f"every cell holds fewer than {policy.min_count} points: a public output can show none of them "
+            "(lower --min-count, or choose --audience internal)"
+        )
+    binning = replace(binning, cells=cells)
+    binning = replace(binning, bounds=cell_bounds(binning))
+    measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
+    breaks = tuple(class_breaks(measure, scheme=scheme))
+    source, *more = sources
+    stamp = data_manifest(
+        source,
+        selection,
+        sensitivity=sensitivity,
+        points=binning.points,
+        resolution=binning.resolution,
+        more=list(more),
+        suppression={"min_count": policy.min_count, "count_base": policy.count_base, "note": suppressed},
+    )
+    atlas = None
+    if with_atlas:
+        from tipmap.routes.atlas import load_atlas
+        from tipmap.routes.select import is_empty, select
+
+        context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
+        atlas = select(load_atlas(data_dir), context)
+        atlas = None if is_empty(atlas) else atlas
+    # the files by name only, as in the manifest: a folder's name can say whose data it is
+    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0].replace(r.path, Path(r.path).name, 1) for r in reports)]
+    dropped = sum(r.dropped for r in reports)
+    if dropped:
+        notes.append(f"{dropped:,} rows not used (see the command's report)")
+    for r in reports:  # rows used with a caveat (missing weights, places at a capital...), said in the key
+        notes += [f"{n:,} {what}" for what, n in r.counts.items() if n and not what.startswith("_")]
+    return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
+
+
+def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    if west == east or south == north:
+        west, east, south, north = west - 0.5, east + 0.5, south - 0.5, north + 0.5
+    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))

@@ -1,0 +1,72 @@
+"""Text tables before any parser sees them: encoding (UTF-8 or UTF-16, checked to the last
+byte), the header line (bounded) and the separator. No pandas here: ``tipmap hotspots``
+reads clean CSV files with pyarrow through these checks alone (:mod:`routes.fastpoints`)."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from tipmap.routes.errors import ImportError_
+
+MAX_HEADER_BYTES = 1 << 20
+#: Refused above this (bounded memory against hostile or mistaken inputs).
+MAX_FILE_BYTES = 4 * 1024**3
+
+
+def text_encoding(source: Path) -> str:
+    """UTF-8 (with or without a BOM) or UTF-16 (BOM, or zero bytes in every other place)."""
+    with open(source, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head[1::2]) and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head[0::2]) and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    return "utf-8"
+
+
+def check_encoding(source: Path, encoding: str) -> bool:
+    """Decode the whole file in blocks; the first undecodable byte is an error naming its line.
+
+    Returns whether the file holds a double quote anywhere (no quote: no value can hold a
+    newline, which lets a parser split the file anywhere at a newline)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    quoted = False
+    newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
+    with open(source, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            quoted = quoted or b'"' in block
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as err:
+                start = max(err.start, 0)
+                line += block[:start].count(newline)
+                byte = block[start] if start < len(block) else 0
+                name = "UTF-16" if "16" in encoding else "UTF-8"
+                raise ImportError_(f"{source}: line {line}: not {name} (byte 0x{byte:02x}); save the file as UTF-8") from None
+            line += block.count(newline)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            name = "UTF-16" if "16" in encoding else "UTF-8"
+            raise ImportError_(f"{source}: line {line}: not {name} (the file ends inside a character)") from None
+    return quoted
+
+
+def header_line(source: Path, encoding: str) -> str:
+    """The first line, refused when it is longer than ``MAX_HEADER_BYTES`` (before any parser sees it)."""
+    with open(source, encoding=encoding, newline="") as handle:
+        line = handle.readline(MAX_HEADER_BYTES)
+    if len(line) >= MAX_HEADER_BYTES and not line.endswith(("\n", "\r")):
+        raise ImportError_(f"{source}: the header line is over {MAX_HEADER_BYTES // 1024:,} KB; not a table tipmap can read")
+    return line.lstrip("\ufeff")
+
+
+def separator(line: str, source: Path) -> str:
+    """The field separator of a text table: tab for .tsv/.tab, else the commonest of , tab ; in its header."""
+    return "\t" if source.suffix.lower() in (".tsv", ".tab") else max((",", "\t", ";"), key=line.count)
