@@ -56,7 +56,8 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
         "forced_labour",
     ),
     (r"brick kilns?|rice mills?|charcoal production|logging|(?:stone )?quarr(?:y|ies)", "labour_site", "forced_labour"),
-    (r"(?:seafood processing |garment |cannabis )?factor(?:y|ies)|garment plants?|sweatshops?|textile workshops?", "factory",
+    (r"(?:seafood processing |garment |cannabis )?factor(?:y|ies)|garment plants?|sweatshops?|textile workshops?"
+     r"|(?:garment|textile|apparel|seafood processing) (?:sector|industry)", "factory",
      "forced_labour"),
     (
         r"brothels?|massage parlou?rs?|(?:illicit )?massage businesses|saunas|karaoke (?:bars?|clubs?)|nightclubs?|bars"
@@ -71,7 +72,8 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms?"  # noqa: E501
-        r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches",  # noqa: E501
+        r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches"  # noqa: E501
+        r"|(?:cocoa|palm oil|cotton|tobacco|sugar(?:cane)?|tea|rubber|timber|shrimp) (?:sector|industry|estates?)",
         "labour_site",
         "forced_labour",
     ),
@@ -80,7 +82,7 @@ _SITES = [(re.compile(rf"\b(?:{p})\b", re.I), k, e) for p, k, e in SITE_TERMS]
 
 _MOVEMENT = re.compile(
     r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
-    r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:l?ed)?|"
+    r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?|"
     r"cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
     re.I,
 )
@@ -101,14 +103,14 @@ _ROLE_WORDS = {
 }  # fmt: skip
 #: The role word before a place, with up to three lower-case words between ("from the area around").
 _ROLE = re.compile(
-    r"\b(from|out of|to|into|towards?|through|via|across|in|within|transiting|at|on|throughout)\s+(?:[a-z'’-]+\s+){0,3}"
+    r"\b(from|out of|to|into|towards?|through|via|across|in|within|transiting|at|on|throughout)\s+(?:[a-z'’-]+\s+){0,4}"
     r"(?:[–—:]\s*)?$"
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 #: Taken out of the place of exploitation: the place after "from" is where they were held.
 _RESCUED = re.compile(
     r"\b(?:rescued|freed|released|removed|extracted|repatriated|deported|escaped|returned)\b"
-    r"(?:\s+[\w,-]+){0,5}\s+(?:from|out of)\s+",
+    r"(?:\s+[\w,-]+){0,5}\s+(?:from|out of)\s+(?:[a-z'’-]+\s+){0,4}$",
     re.I,
 )
 #: "for cleaning jobs in", "offers of work in", "promised employment in": where they were to go.
@@ -131,6 +133,7 @@ _NOT_VICTIMS = re.compile(
 _IN_PLACE = re.compile(
     r"\b(?:exploit(?:s|ed|ing)?|subject(?:s|ed)?|victims? of|forced (?:to|into)|held|hold|identified|detected|rescued|found|face"
     r"|faced|abused|enslaved|confined|employ(?:s|ed)?|sold|documented|documenting|freed|occur(?:s|red|ring)?|takes? place"
+    r"|trapped|stranded|detained|forc(?:e|es|ing)"
     r"|took place)\b",
     re.I,
 )
@@ -256,7 +259,7 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
             out.append("agent")  # "kidnapped by Chinese pirates": who did it, not who moved
         elif any(a <= m.start < b for a, b in borders) and not re.search(r"\b(?:across|over|through|at)\s+the\s+$", before):
             out.append("border")  # "lured to the Thai-Cambodian border": a border, not the two countries
-        elif role_match and _RESCUED.search(before) and role_match.group(1).lower() in ("from", "out of"):
+        elif role_match and role_match.group(1).lower() in ("from", "out of") and _RESCUED.search(sentence[: m.start][-100:]):
             out.append("in")  # "rescued from a compound in X", "repatriated from Malaysia": where they were held
         elif m.demonym and re.match(r"-(?:flagged|owned|registered|run|operated)\b", sentence[m.end :]):
             out.append("flag")  # "Chinese-flagged vessels": a flag, not a place
@@ -494,7 +497,7 @@ SITE_REACH = 80
 _AT = re.compile(
     r"\s*(?:(?:is|are|was|were|remains?|have been|has been)\s+(?:[a-z]+\s+){0,2}?"  # "is widespread in", "are reported in"
     r"|(?:projects?|sites?|camps?|areas?|zones?|hubs?|towns?|districts?|operations?|companies|businesses)\s+)?"
-    r"(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?"
+    r"(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:of\s+)?"
     r"(?:(?:[A-Z][\w'’-]*\s+){1,3}(?:near|in|at|outside)\s+(?:the\s+)?)?",  # "along the Moei River near Myawaddy"
     re.I,
 )
