@@ -443,23 +443,13 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
     sources, destinations, _, _ = ends(text, mentions)
     role = roles(text, mentions)
     borders = _borders(text, mentions)
-    located = (
-        [
-            m
-            for m, r in zip(mentions, role)
-            if not (m.demonym and m.place.kind == "country")
-            and m not in sources
-            and r not in ("locator", "flag", "off")
-            and not any(b.start <= m.start < b.end for b in borders)  # "the Myanmar-Thailand border" is one place
-            and not (m.place.kind == "country" and _PART_OF.search(text[: m.start]))
-        ]
-        + borders
-    )
-    located.sort(key=lambda m: m.start)
+    located = _located(text, mentions, role, sources, borders)
     destinations = [m for m in destinations if m in located]
     to_border = re.compile(r"\b(?:to|into|towards?)\s+the\s+$")  # "lured to the Thai-Cambodian border"
     destinations += [b for b in borders if to_border.search(text[: b.start])]
     drafts: list[Draft] = []
+    if _NEGATED.search(text):
+        return []  # "inspected 500 fishing vessels and found no forced labor"
     for pattern, kind, default in _SITES:
         for match in pattern.finditer(text):
             for place in _site_places(text, match, located, destinations):
@@ -477,6 +467,22 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
             seen.add(place.key)
             out.append(draft)
     return out
+
+
+def _located(text: str, mentions, role: list[str], sources, borders: list[Mention]) -> list[Mention]:
+    """The places a site can be at: not a nationality, a source, a locator, a flag, the sea, a
+    country named only as part of a border, a vague part of a country, or where an institution sits."""
+    located = [
+        m
+        for m, r in zip(mentions, role)
+        if not (m.demonym and m.place.kind == "country")
+        and m not in sources
+        and r not in ("locator", "flag", "off")
+        and not any(b.start <= m.start < b.end for b in borders)  # "the Myanmar-Thailand border" is one place
+        and not (m.place.kind == "country" and _PART_OF.search(text[: m.start]))
+        and not _INSTITUTION_IN.search(text[: m.start])  # "a court in Jakarta", "the Ministry of Labor in Thailand"
+    ]
+    return sorted(located + borders, key=lambda m: m.start)
 
 
 def _hotspot(sentence, place: Mention, kind, site, default, terms, paragraph, period) -> Draft:
@@ -507,6 +513,17 @@ _NOT_AT = re.compile(
     r"|\boff\s+the\s+coast\s+of\s+"
     r"|\b(?:President|Minister|Ministry|Prime Minister|Government|Embassy|Ambassador|King|Queen|Parliament|Senate|Congress)"
     r"(?:\s+(?:of\s+)?[A-Z]\w*)*\s+of\s+(?:the\s+)?)$"
+)
+#: Who acts in a place is not a site there: "a court in Jakarta", "the Ministry of Labor in Thailand".
+_INSTITUTION_IN = re.compile(
+    r"\b(?:[Cc]ourts?|[Mm]inist(?:ry|er)|[Gg]overnment|[Ee]mbass(?:y|ies)|[Pp]olice|[Oo]fficials|[Aa]uthorities|NGOs?"
+    r"|[Pp]rosecutors?|[Jj]udges?|[Ss]helters?|[Oo]ffices?)(?:\s+(?:of|for)\s+[A-Z][\w ]*?)?\s+in\s+(?:the\s+)?$"
+)
+#: Exploitation said not to be there: no hotspot.
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|without)\s+(?:any\s+)?(?:evidence\s+of\s+|cases?\s+of\s+|signs?\s+of\s+|indicators?\s+of\s+)?"
+    r"(?:forced|sex|trafficking|child|bonded|debt)\b",
+    re.I,
 )
 #: A part of a country not named ("other parts of Malaysia"): not locatable at country level.
 _PART_OF = re.compile(r"\b(?:(?:other |some |many )?parts?|areas?|regions?) of\s+(?:the\s+)?$", re.I)
