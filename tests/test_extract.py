@@ -331,7 +331,7 @@ REPORT_PRECISION, REPORT_RECALL = 0.9, 0.7
 def test_development_sentences_are_scored_and_reported(finder):
     from extract_scoring import HALVES, describe, run
 
-    figures = {name: run(HALVES[name], finder) for name in ("dev1", "heldout1", "dev")}
+    figures = {name: run(HALVES[name], finder) for name in ("dev1", "heldout1", "dev", "dev2", "dev3")}
     print("\n" + "\n".join(describe(name, f) for name, f in figures.items()))
     dev = figures["dev"]
     for layer in ("corridors", "hotspots"):  # the two halves together are the sum of each half
