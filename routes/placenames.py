@@ -22,6 +22,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from tipmap.routes.demonyms import COUNTRY_ALIASES, DEMONYMS, REGION_DEMONYMS  # noqa: F401 (provenance imports them from here)
 from tipmap.routes.gazetteer import fold, geonames_cities, pause_gc  # noqa: F401 (lookup imports them from here)
 
 #: Gazetteer places smaller than this need a geographic context to count.
@@ -61,116 +62,6 @@ _SHARED_NOUN = re.compile(
     r"(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+(America|Europe|Asia|Africa)\b"
 )
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|/|&)\s*$")
-
-#: Alternative country names (folded) -> ISO code.
-COUNTRY_ALIASES = {
-    "burma": "MM",
-    "viet nam": "VN",
-    "dprk": "KP",
-    "democratic people's republic of korea": "KP",
-    "republic of korea": "KR",
-    "u.s": "US",
-    "u.s.a": "US",
-    "usa": "US",
-    "united states of america": "US",
-    "us": "US",
-    "uk": "GB",
-    "u.k": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "mainland china": "CN",
-    "prc": "CN",
-    "people's republic of china": "CN",
-    "lao pdr": "LA",
-    "russian federation": "RU",
-    "uae": "AE",
-    "macao": "MO",
-    "macau": "MO",
-    "the philippines": "PH",
-    "czech republic": "CZ",
-    "ivory coast": "CI",
-    "cote d'ivoire": "CI",
-    "congo": "CG",
-    "republic of congo": "CG",
-    "congo brazzaville": "CG",
-    "drc": "CD",
-    "dr congo": "CD",
-    "democratic republic of congo": "CD",
-    "congo kinshasa": "CD",
-    "the gambia": "GM",
-    "netherlands": "NL",
-    "holland": "NL",
-    "east timor": "TL",
-    "timor leste": "TL",
-    "swaziland": "SZ",
-    "lao people's democratic republic": "LA",
-    "north korea": "KP",
-    "south korea": "KR",
-    "republic of moldova": "MD",
-    "syrian arab republic": "SY",
-    "islamic republic of iran": "IR",
-    "kingdom of saudi arabia": "SA",
-    "emirates": "AE",
-    "united republic of tanzania": "TZ",
-    "bolivarian republic of venezuela": "VE",
-    "plurinational state of bolivia": "BO",
-    "czechia": "CZ",
-    "turkiye": "TR",
-    "türkiye": "TR",
-    "north macedonia": "MK",
-    "myanmar": "MM",
-}
-
-#: Demonyms (folded) -> ISO code. "Korean" alone names neither Korea and is left out.
-DEMONYMS = {
-    "burmese": "MM", "vietnamese": "VN", "chinese": "CN", "mainland chinese": "CN",
-    "north korean": "KP", "north koreans": "KP", "south korean": "KR", "mongolian": "MN", "mongolians": "MN",
-    "thai": "TH", "cambodian": "KH", "cambodians": "KH", "khmer": "KH", "lao": "LA", "laotian": "LA",
-    "filipino": "PH", "filipina": "PH", "filipinos": "PH", "filipinas": "PH", "philippine": "PH",
-    "indonesian": "ID", "indonesians": "ID", "malaysian": "MY", "russian": "RU", "russians": "RU",
-    "belarusian": "BY", "belarusians": "BY", "uzbek": "UZ", "uzbeks": "UZ", "kazakh": "KZ", "kyrgyz": "KG",
-    "tajik": "TJ", "pakistani": "PK", "pakistanis": "PK", "indian": "IN", "indians": "IN", "nepali": "NP",
-    "nepalese": "NP", "bangladeshi": "BD", "bangladeshis": "BD", "sri lankan": "LK", "sri lankans": "LK",
-    "afghan": "AF", "kenyan": "KE", "kenyans": "KE", "ugandan": "UG", "ugandans": "UG", "rwandan": "RW",
-    "malawian": "MW", "malawians": "MW", "south african": "ZA", "nigerian": "NG", "nigerians": "NG",
-    "ethiopian": "ET", "qatari": "QA", "kuwaiti": "KW", "emirati": "AE", "saudi": "SA", "polish": "PL",
-    "ukrainian": "UA", "romanian": "RO", "british": "GB", "american": "US", "americans": "US",
-    "japanese": "JP", "taiwanese": "TW", "macanese": "MO", "singaporean": "SG", "mexican": "MX",
-    "venezuelan": "VE", "colombian": "CO", "brazilian": "BR", "paraguayan": "PY", "syrian": "SY",
-    "iraqi": "IQ", "iranian": "IR", "turkish": "TR", "egyptian": "EG", "moroccan": "MA", "ghanaian": "GH",
-    "albanian": "AL", "eritrean": "ER", "sudanese": "SD", "somali": "SO", "french": "FR", "german": "DE",
-    "spanish": "ES", "italian": "IT", "dutch": "NL", "australian": "AU", "canadian": "CA", "israeli": "IL",
-    "lebanese": "LB", "jordanian": "JO", "bahraini": "BH", "omani": "OM", "yemeni": "YE", "tanzanian": "TZ",
-    "mozambican": "MZ", "zimbabwean": "ZW", "zambian": "ZM", "congolese": "CD", "moldovan": "MD",
-    "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "turkmen": "TM", "bhutanese": "BT",
-    "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
-    "rohingya": "MM",
-    "salvadoran": "SV", "salvadorian": "SV", "honduran": "HN", "guatemalan": "GT", "nicaraguan": "NI",
-    "costa rican": "CR", "panamanian": "PA", "haitian": "HT", "dominican": "DO", "jamaican": "JM",
-    "ecuadorian": "EC", "peruvian": "PE", "bolivian": "BO", "chilean": "CL", "argentine": "AR",
-    "argentinian": "AR", "uruguayan": "UY", "guyanese": "GY", "cuban": "CU", "trinidadian": "TT",
-    "cameroonian": "CM", "chadian": "TD", "malian": "ML", "burkinabe": "BF", "beninese": "BJ", "togolese": "TG",
-    "senegalese": "SN", "gambian": "GM", "liberian": "LR", "sierra leonean": "SL", "guinean": "GN",
-    "ivorian": "CI", "nigerien": "NE", "djiboutian": "DJ", "south sudanese": "SS", "burundian": "BI",
-    "malagasy": "MG", "angolan": "AO", "namibian": "NA", "motswana": "BW", "gabonese": "GA",
-    "czech": "CZ", "slovak": "SK", "hungarian": "HU", "bulgarian": "BG", "serbian": "RS", "kosovar": "XK",
-    "bosnian": "BA", "croatian": "HR", "greek": "GR", "portuguese": "PT", "austrian": "AT", "swiss": "CH",
-    "belgian": "BE", "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "irish": "IE",
-    "estonian": "EE", "latvian": "LV", "lithuanian": "LT", "cypriot": "CY", "maltese": "MT",
-    "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS",
-    "uzbekistani": "UZ", "kyrgyzstani": "KG", "tajikistani": "TJ", "kazakhstani": "KZ", "mauritanian": "MR",
-    "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
-}  # fmt: skip
-#: Plural demonyms ("male Cambodians", "North Koreans", "Ugandans") name the country too.
-DEMONYMS.update(
-    {k + "s": v for k, v in list(DEMONYMS.items()) if not k.endswith(("s", "ese", "sh", "ch", "i")) and k + "s" not in DEMONYMS}
-)
-DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" ", "-"),)})  # fmt: skip
-#: Demonyms of regions (folded) -> the region's name as the finder knows it.
-REGION_DEMONYMS = {
-    "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
