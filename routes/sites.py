@@ -178,8 +178,9 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
         return where
     near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
     in_destinations = [m for m in near if m in destinations]
-    if in_destinations:  # where the victims are taken or exploited
-        return [min(in_destinations, key=lambda m: _gap(m, site))]
+    if in_destinations:  # where the victims are taken or exploited, with the list it is in
+        nearest = min(in_destinations, key=lambda m: _gap(m, site))
+        return [m for m in destinations if m is nearest or _same_list(text, m, nearest, destinations)]
     is_role = _IS_ROLE.search(text)
     if is_role and is_role.group(1).lower() == "destination" and is_role.start() < site.start():
         return [m for m in destinations if m.end <= is_role.start()][-1:]  # "Jordan is a destination for ... factories"
@@ -189,6 +190,14 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
     gap = re.compile(r"\s+(?:[a-z-]+\s+){0,2}")
     before = [m for m in mentions if m.end <= site.start() and gap.fullmatch(text[m.end : site.start()])]
     return before[-1:]  # "Sihanoukville casinos", "Kayin State rubber plantations": the place names the site
+
+
+def _same_list(text: str, a: Mention, b: Mention, places: list[Mention]) -> bool:
+    """``a`` and ``b`` are in one list ("to Qatar, Kuwait, and Saudi Arabia"): every gap between
+    the places from one to the other is a list gap."""
+    first, last = sorted((a, b), key=lambda m: m.start)
+    chain = sorted((m for m in places if first.start <= m.start <= last.start), key=lambda m: m.start)
+    return all(_LIST.match(text[x.end : y.start]) for x, y in zip(chain, chain[1:]))
 
 
 def _where_list(text: str, site: re.Match, mentions) -> list[Mention]:

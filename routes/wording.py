@@ -82,6 +82,11 @@ _RESCUED = re.compile(
     re.I,
 )
 
+#: A country's name used as an adjective: "U.S. military bases", "PRC companies".
+_ATTRIBUTIVE = re.compile(
+    r"\.?\s+(?:military|army|navy|armed forces|government|embassy|officials?|authorities|companies|firms|brands|buyers"
+    r"|consumers|importers|investors|markets?|bases|law|laws|courts?|police|flag)\b"
+)
 #: "for cleaning jobs in", "offers of work in", "promised employment in": where they were to go.
 _JOB_FOR = re.compile(
     r"\b(?:for|of|promised|promising|seeking|to)\s+(?:[a-z-]+\s+){0,2}(?:jobs?|work|employment|positions?)\s+in\s+(?:the\s+)?$"
@@ -177,6 +182,8 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
             out.append("in")  # "rescued from a compound in X", "repatriated from Malaysia": where they were held
         elif m.demonym and re.match(r"-(?:flagged|owned|registered|run|operated)\b", sentence[m.end :]):
             out.append("flag")  # "Chinese-flagged vessels": a flag, not a place
+        elif not m.demonym and m.place.kind == "country" and _ATTRIBUTIVE.match(sentence, m.end):
+            out.append("flag")  # "U.S. military bases", "Thai government": whose, not where
         elif _JOB_FOR.search(before):
             out.append("job")  # "for cleaning jobs in Saudi Arabia": where they were to go (or were told)
         elif re.search(r"\brecruit(?:ed|s|ing)?\s+(?:[a-z]+\s+){0,3}in\s+(?:the\s+)?$", before):
