@@ -30,6 +30,8 @@ POPULATION_FLOOR = 1_000_000
 #: An English word is taken as a place without context only above this population.
 WORD_POPULATION_FLOOR = 5_000_000
 MAX_WORDS = 6
+#: A division's name without "State"/"Province" names a town of the same name this large instead.
+TOWN_OVER_DIVISION = 100_000
 
 GEO_BEFORE = frozenset(
     "in to from into through via near at across between towards toward outside around within and or of".split()
@@ -239,7 +241,11 @@ class PlaceFinder:
             city = town(data.cities[row])
             origin = f"region, drawn at its capital {capital} (GeoNames {city.gazetteer_id})"
             place = Place(f"region:{fold(name)}", name, country, "region", city.lon, city.lat, origin)
-            for alias in (name, *aliases, re.sub(r"\s+(?:State|Province|Region)$", "", name)):
+            short = re.sub(r"\s+(?:State|Province|Region)$", "", name)
+            town_too = short != name and any(  # "Lagos" is the city, "Lagos State" the state
+                data.cities[r][2] == country and data.cities[r][5] >= TOWN_OVER_DIVISION for r in data.names.get(fold(short), ())
+            )
+            for alias in (name, *aliases, *(() if town_too else (short,))):
                 if fold(alias) not in self.index:
                     self._add(alias, place)
         for name, aliases, members, lon, lat, how in data.areas:

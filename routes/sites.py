@@ -19,6 +19,7 @@ from tipmap.routes.wording import (
     _IN_PLACE,
     _IS_ROLE,
     _LIST,
+    _MOVEMENT,
     Draft,
     ends,
     exploitation_terms,
@@ -39,13 +40,14 @@ SITE_TERMS: tuple[tuple[str, str, str], ...] = (
      r"|(?:garment|textile|apparel|seafood processing) (?:sector|industry)", "factory",
      "forced_labour"),
     (
-        r"brothels?|massage parlou?rs?|(?:illicit )?massage businesses|saunas|karaoke (?:bars?|clubs?)|nightclubs?|bars"
+        r"brothels?|massage parlou?rs?|(?:illicit )?massage businesses|saunas|karaoke (?:bars?|clubs?)|nightclubs?"
+        r"|bars(?=\s*(?:[,.;)]|and\b|or\b|in\b|at\b|near\b|along\b|on\b|where\b|that\b|which\b|$))"
         r"|entertainment (?:venues?|districts?)|red[- ]light districts?|window prostitution",
         "entertainment_district",
         "sexual_exploitation",
     ),
     (
-        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s?|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
+        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|(?<!police )(?<!military )(?<!embassy )(?<!prison )(?<!detention )(?<!government )(?<!diplomatic )compounds?|call cent(?:re|er)s?|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
         "scam_compound",
         "forced_criminality",
     ),
@@ -176,8 +178,9 @@ def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Ment
     where = _where_list(text, site, mentions)
     if where:  # "to Malaysia and Singapore, where they are exploited in massage parlors"
         return where
+    story = _MOVEMENT.search(text) or _IN_PLACE.search(text)  # victims moved or exploited, not an office opened
     near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
-    in_destinations = [m for m in near if m in destinations]
+    in_destinations = [m for m in near if m in destinations and story]
     if in_destinations:  # where the victims are taken or exploited, with the list it is in
         nearest = min(in_destinations, key=lambda m: _gap(m, site))
         return [m for m in destinations if m is nearest or _same_list(text, m, nearest, destinations)]
