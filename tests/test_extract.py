@@ -603,3 +603,24 @@ def test_the_cached_towns_read_back_as_they_were_built():
     data = gazetteer()  # the index read from the cache: capitals worked out when it was built
     hanoi = data.cities[data.capitals["VN"][0]]
     assert hanoi[1:3] == ("Hanoi", "VN") and data.capitals["VN"][1] == "its capital"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new law bars recruitment agencies in Malaysia from charging fees to migrant workers.",  # a verb
+        "Victims were held in a police compound in Bangkok before being deported.",
+        "Authorities in Indonesia opened a new office for fishing crew welfare in Bitung.",  # no victims' story
+        "The Ministry of Labor in Thailand inspected 500 fishing vessels and found no forced labor.",
+        "A court in Jakarta convicted the owner of a fishing company for trafficking.",
+        "Officials from Laos, Myanmar and Thailand agreed to close casinos along the Mekong.",
+    ],
+)
+def test_site_words_not_tied_to_a_place_give_no_hotspot(finder, text):
+    assert _sites(finder, text) == set()
+
+
+def test_a_countrys_name_as_an_adjective_is_not_a_place(finder):
+    text = "Traffickers exploit Filipino women in bars near U.S. military bases in South Korea."
+    assert _routes(finder, text) == {"PH>KR"}
+    assert _sites(finder, text) == {("KR", "entertainment_district")}
