@@ -81,6 +81,8 @@ def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> li
     drafts: list[Draft] = []
     if _NEGATED.search(text):
         return []  # "inspected 500 fishing vessels and found no forced labor"
+    if not (terms or paragraph or _HARM.search(text) or _MOVEMENT.search(text) or _IN_PLACE.search(text)):
+        return []  # "Korean-owned factories in Vietnam were audited": a site, but nobody harmed there
     for pattern, kind, default in _SITES:
         for match in pattern.finditer(text):
             for place in _site_places(text, match, located, destinations):
@@ -146,6 +148,12 @@ _INSTITUTION_IN = re.compile(
     r"|[Pp]rosecutors?|[Jj]udges?|[Ss]helters?|[Oo]ffices?)(?:\s+(?:of|for)\s+[A-Z][\w ]*?)?\s+in\s+(?:the\s+)?$"
 )
 
+#: Words that say someone is harmed at a site (besides the exploitation terms).
+_HARM = re.compile(
+    r"traffick|victim|exploit|forced|slave|bond|abus|coerc|held\b|hold\b|holds\b|trapped|confined|confiscat|unpaid|withheld"
+    r"|beaten|beating|tortur|detain|rescued|freed|escaped|lured|recruit|sold\b|survivor",
+    re.I,
+)
 #: Exploitation said not to be there: no hotspot.
 _NEGATED = re.compile(
     r"\b(?:no|not|never|without)\s+(?:any\s+)?(?:evidence\s+of\s+|cases?\s+of\s+|signs?\s+of\s+|indicators?\s+of\s+)?"

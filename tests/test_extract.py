@@ -624,3 +624,8 @@ def test_a_countrys_name_as_an_adjective_is_not_a_place(finder):
     text = "Traffickers exploit Filipino women in bars near U.S. military bases in South Korea."
     assert _routes(finder, text) == {"PH>KR"}
     assert _sites(finder, text) == {("KR", "entertainment_district")}
+
+
+def test_a_site_with_nobody_harmed_there_is_no_hotspot(finder):
+    assert _sites(finder, "Korean-owned factories in Vietnam were audited for labor violations.") == set()
+    assert _sites(finder, "Korean-owned factories in Vietnam held workers in debt bondage.") == {("VN", "factory")}
