@@ -47,7 +47,7 @@ _TERMS = [(re.compile(p, re.I), v) for p, v in EXPLOITATION_TERMS]
 
 _MOVEMENT = re.compile(
     r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
-    r"brought|trafficking of|sen[dt]|transfer(?:s|red|ring)?|abducted|kidnapped|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?|"
+    r"brought|trafficking of|en route|on (?:their|the) way|sen[dt]|transfer(?:s|red|ring)?|abducted|kidnapped|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?|"
     r"cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:s|ed|ing)? (?:\w+ ){0,3}?(?:in|on|at)|employed|enslaved)\b",
     re.I,
 )
