@@ -46,9 +46,11 @@ EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
 _TERMS = [(re.compile(p, re.I), v) for p, v in EXPLOITATION_TERMS]
 
 _MOVEMENT = re.compile(
-    r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
-    r"brought|trafficking of|en route|on (?:their|the) way|sen[dt]|transfer(?:s|red|ring)?|abducted|kidnapped|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?|"
-    r"cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:s|ed|ing)? (?:\w+ ){0,3}?(?:in|on|at)|employed|enslaved)\b",
+    r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?"
+    r"|smuggl(?:e|es|ed|ing)|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited"
+    r"|brought|trafficking of|en route|on (?:their|the) way|sen[dt]|transfer(?:s|red|ring)?|abducted|kidnapped"
+    r"|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?"
+    r"|cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:s|ed|ing)? (?:\w+ ){0,3}?(?:in|on|at)|employed|enslaved)\b",
     re.I,
 )
 
@@ -291,8 +293,18 @@ def _finest(places: list[Mention]) -> list[Mention]:
     return [m for m in places if not (m.place.kind == "country" and m.place.country in fine)]
 
 
+#: The people named travel to exploit or buy others: offenders, not victims.
+_OFFENDERS = re.compile(
+    r"^\s+(?:[a-z]+\s+){0,2}(?:travel\w*|go|goes|went|come|came|visit\w*)\b[^.;]*?\bto\s+(?:sexually\s+)?"
+    r"(?:exploit|abuse|buy|purchase|pay for|engage in)\b"
+)
+
+
 def _victims(text: str, m: Mention) -> bool:
-    """A nationality that names victims: followed by a word for people, or a plural demonym itself."""
+    """A nationality that names victims: followed by a word for people, or a plural demonym itself;
+    not people who travel to exploit others ("Japanese men travel to the Philippines to exploit children")."""
+    if _OFFENDERS.search(text[m.end :]):
+        return False
     if _VICTIMS.match(text, m.end):
         return True
     return m.words.endswith("s") and not re.match(r"\s+(?:government|authorities|police|officials|traffickers)", text[m.end :])

@@ -629,3 +629,8 @@ def test_a_countrys_name_as_an_adjective_is_not_a_place(finder):
 def test_a_site_with_nobody_harmed_there_is_no_hotspot(finder):
     assert _sites(finder, "Korean-owned factories in Vietnam were audited for labor violations.") == set()
     assert _sites(finder, "Korean-owned factories in Vietnam held workers in debt bondage.") == {("VN", "factory")}
+
+
+def test_people_who_travel_to_exploit_others_are_not_victims(finder):
+    assert _routes(finder, "Japanese men travel to the Philippines to exploit children in commercial sex.") == set()
+    assert _routes(finder, "Brokers smuggle North Korean women across the Yalu River into Dandong.") == {"KP>Dandong/CN"}
