@@ -264,6 +264,12 @@ def ends(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention], list[
             destinations = [m for m, r in zip(mentions, role) if r == fallback and m not in sources]
     destinations, stops = _last_leg(text, destinations)
     role = ["transit" if m in stops else r for m, r in zip(mentions, role)]
+    countries = {m.place.country for m in destinations if m.place.kind == "country"}
+    destinations += [  # "to the PRC ... sell them as brides in Yunnan Province": Yunnan says where in the PRC
+        m
+        for m, r in zip(mentions, role)
+        if r == "in" and m.place.country in countries and m.place.kind not in ("country", "area") and m not in sources
+    ]
     destinations = _finest(destinations)
     if destinations and all(r == "transit" for m, r in zip(mentions, role) if m in destinations):
         destinations = [m for m in destinations if m.place.country not in {s.place.country for s in sources}]
