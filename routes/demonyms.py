@@ -104,6 +104,11 @@ DEMONYMS = {
     "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS",
     "uzbekistani": "UZ", "kyrgyzstani": "KG", "tajikistani": "TJ", "kazakhstani": "KZ", "mauritanian": "MR",
     "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
+    "basotho": "LS", "batswana": "BW", "comorian": "KM", "mauritian": "MU", "seychellois": "SC", "montenegrin": "ME",
+    "macedonian": "MK", "north macedonian": "MK", "slovenian": "SI", "slovene": "SI", "surinamese": "SR", "belizean": "BZ",
+    "bahamian": "BS", "barbadian": "BB", "puerto rican": "PR", "samoan": "WS", "tongan": "TO", "ni-vanuatu": "VU",
+    "new zealander": "NZ", "i-kiribati": "KI", "marshallese": "MH", "palauan": "PW", "equatorial guinean": "GQ",
+    "cabo verdean": "CV", "cape verdean": "CV", "sahrawi": "EH",
 }  # fmt: skip
 #: Plural demonyms ("male Cambodians", "North Koreans", "Ugandans") name the country too.
 DEMONYMS.update(
@@ -113,4 +118,5 @@ DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" "
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
 REGION_DEMONYMS = {
     "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
+    "uyghur": "xinjiang", "uighur": "xinjiang", "uyghurs": "xinjiang", "uighurs": "xinjiang",
 }  # fmt: skip
