@@ -118,5 +118,4 @@ DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" "
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
 REGION_DEMONYMS = {
     "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
-    "uyghur": "xinjiang", "uighur": "xinjiang", "uyghurs": "xinjiang", "uighurs": "xinjiang",
 }  # fmt: skip
