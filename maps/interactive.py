@@ -15,10 +15,11 @@ from folium.plugins import HeatMap, PolyLineTextPath
 from tipmap.maps import legend, popups, style
 from tipmap.maps.escape import text
 from tipmap.maps.instrument import Tags, corridor_tags, instrument, point_tags, tag_flows
-from tipmap.maps.markers import hotspot_marker
+from tipmap.maps.markers import hotspot_marker, polyline, records
 from tipmap.maps.page import TILES, page_html
 from tipmap.maps.weblabels import label_zooms
 from tipmap.routes.atlas import Atlas
+from tipmap.routes.gazetteer import pause_gc
 from tipmap.routes.jobs import AtlasResult
 from tipmap.routes.output import write_atomically
 from tipmap.routes.period import span
@@ -121,10 +122,10 @@ def _user_layer(kind: str):
 def _add_corridors(fmap: folium.Map, atlas: Atlas, names: dict[str, str], tags: Tags) -> None:
     group = tags.group(folium.FeatureGroup(name="Corridors", show=True).add_to(fmap))
     country_of = dict(zip(atlas.places["id"], atlas.places["country"]))
-    for _, row in atlas.corridors.iterrows():
+    for row in records(atlas.corridors):
         colour = style.corridor_colour(row["exploitation"])
-        line = folium.PolyLine(
-            [(lat, lon) for lon, lat in row.geometry.coords],
+        line = polyline(
+            row.geometry,
             color=colour,
             weight=style.CONFIDENCE_WIDTH[row["confidence"]],
             dash_array=style.corridor_dash(row["confidence"], row.get("drawn_by")),
@@ -145,14 +146,14 @@ def _add_places(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[dict]:
     through: dict[str, list[str]] = {}
     drawn_at: dict[str, set[tuple[float, float]]] = {}
     on: dict[str, list[str]] = {}
-    for _, c in atlas.corridors.iterrows():
+    for c in records(atlas.corridors):
         for pid, lonlat in zip(c["waypoints"], c["waypoint_lonlat"]):
             through.setdefault(pid, []).append(c["name"])
             on.setdefault(pid, []).append(c["id"])
             drawn_at.setdefault(pid, set()).add(lonlat)
     weight = atlas.hotspots["place"].value_counts().to_dict()
     placed = []
-    for _, row in atlas.places.iterrows():
+    for row in records(atlas.places):
         if row["id"] not in roles:
             continue  # a place used only by hotspots/support is drawn by them
         fill, edge, radius, _ = style.ROLE[style.main_role(roles[row["id"]])]
@@ -186,14 +187,14 @@ def _add_hotspots(fmap: folium.Map, atlas: Atlas, tags: Tags) -> list[str]:
         label, marker = style.HOTSPOT_KIND[kind]
         group = tags.group(folium.FeatureGroup(name=f"Hotspots: {label}", show=True).add_to(fmap))
         icon_html = style.marker_svg(marker, fill=style.HOTSPOT_FILL, edge=style.HOTSPOT_EDGE)
-        for _, row in atlas.hotspots[atlas.hotspots["kind"] == kind].iterrows():
+        for row in records(atlas.hotspots[atlas.hotspots["kind"] == kind]):
             drawn = hotspot_marker(atlas, row, icon_html, size=20, class_name="tipmap-hotspot").add_to(group)
             period, found = point_tags(row, thematic=True)
             tags.add("hotspot", [drawn], group, period, **found)
     if len(atlas.hotspots):
         tags.heat = (
             HeatMap(
-                [(row.geometry.y, row.geometry.x, float(row["intensity"])) for _, row in atlas.hotspots.iterrows()],
+                [(row.geometry.y, row.geometry.x, float(row["intensity"])) for row in records(atlas.hotspots)],
                 name="Hotspot intensity (heat)",
                 radius=35,
                 blur=25,
@@ -212,7 +213,7 @@ def _add_support(fmap: folium.Map, atlas: Atlas, tags: Tags) -> None:
         return
     group = tags.group(folium.FeatureGroup(name="Support organisations", show=True).add_to(fmap))
     icon_html = style.marker_svg("o", fill=style.SUPPORT_FILL, edge=style.SUPPORT_EDGE, size=16)
-    for _, row in atlas.support.iterrows():
+    for row in records(atlas.support):
         drawn = folium.Marker(
             (row.geometry.y, row.geometry.x),
             icon=folium.DivIcon(html=icon_html, icon_size=(16, 16), icon_anchor=(8, 8), class_name="tipmap-support"),
@@ -237,5 +238,6 @@ def map_of(result: AtlasResult, *, title: str = "tipmap: trafficking routes", of
 
 def write_html(result: AtlasResult, path: str | Path, *, title: str, offline: bool = False, force: bool = False) -> None:
     """Draw ``result`` and write the page to ``path`` atomically (scripts inlined, CSP)."""
-    page = page_html(map_of(result, title=title, offline=offline), offline=offline)
+    with pause_gc():  # thousands of new elements: the collector would scan them (and the imports) again and again
+        page = page_html(map_of(result, title=title, offline=offline), offline=offline)
     write_atomically(path, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)

@@ -15,6 +15,7 @@ from tipmap.routes.atlas import Atlas, load_atlas
 from tipmap.routes.errors import SelectionError
 from tipmap.routes.framing import opening_view
 from tipmap.routes.gate import COUNT_BASE, MIN_COUNT, data_policy
+from tipmap.routes.gazetteer import pause_gc
 from tipmap.routes.hotjob import HotspotsResult, hotspots_job  # noqa: F401  (tipmap hotspots: a light module)
 from tipmap.routes.select import Selection, is_empty, select
 from tipmap.routes.userdata import UserLayer, drafts_bounds, load_user_data, team_sites
@@ -66,7 +67,8 @@ def atlas_job(
     """
     from tipmap.routes.manifest import manifest
 
-    atlas = select(load_atlas(data_dir), selection)
+    with pause_gc():  # a few thousand new objects, no cycles: no collector pass over the imports meanwhile
+        atlas = select(load_atlas(data_dir), selection)
     if no_atlas:
         if not data:
             raise SelectionError("--no-atlas needs --data: there is nothing else to draw")

@@ -190,6 +190,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """tipmap's cache dir is pytest's own from the start: compiled templates are cached when
+    folium is imported, at collection, before any fixture runs (never the user's home)."""
+    import os
+
+    if getattr(config, "cache", None) is not None:
+        os.environ["TIPMAP_CACHE_DIR"] = str(config.cache.mkdir("tipmap-gazetteer"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def gazetteer_cache(request, tmp_path_factory):
     """The gazetteer index is cached in pytest's own cache (never the user's home), so it is built

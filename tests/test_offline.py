@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import render_html
-from tipmap.maps.offline import JQUERY_SHIM, inline_assets
+from tipmap.maps.offline import JQUERY_SHIM, add_csp, inline_assets
 from tipmap.routes.errors import TipmapError
 
 
@@ -155,3 +155,21 @@ def test_town_labels_by_zoom_population_and_script():
     assert "Tokyo" in towns and "Khudzhand" not in towns  # the world's big towns; small ones only in the region
     assert local_name({"countrycode": "VN", "alternatenames": ["Hà Nội", "河内"]}) == ""
     assert local_name({"countrycode": "MM", "alternatenames": ["Mandalay", "မန္တလေး"]}) == "မန္တလေး"
+
+
+def test_the_policy_hashes_each_inline_script_and_no_other():
+    import base64
+    import hashlib
+
+    page = (
+        '<html><head><meta http-equiv="content-type" content="text/html; charset=UTF-8" /></head><body>'
+        '<script src="https://cdn.example/lib.js"></script>'
+        '<script>var tag = "<b>";</script>'
+        '<script type="text/javascript">\nrun(1);\n</script>'
+        "<p>not a script</p></body></html>"
+    )
+    policy = add_csp(page)
+    for script in ('var tag = "<b>";', "\nrun(1);\n"):
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert policy.count("'sha256-") == 2  # the script with src= is not hashed (it may not run)
