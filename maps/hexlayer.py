@@ -1,12 +1,9 @@
-"""The hexagon layer and its legend, shared by the hotspots map and ``render --data``."""
+"""Hexagon cells for a page: their compact encoding, the code that draws them and their key,
+shared by the hotspots page and ``render --data`` (no folium here)."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-from branca.element import MacroElement
-from jinja2 import Template
 from tipmap.maps import legend
 from tipmap.maps.escape import text
 from tipmap.routes.hexbin import Binning, cell_rings
@@ -25,29 +22,6 @@ function tipmapHex(group, cells, ramp, weighted, quantum, renderer) {
   });
 }
 """
-
-
-class HexLayer(MacroElement):
-    """Hexagons styled by class, sent compactly (see :func:`_encoded`); drawn on a canvas."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.draw_js }}
-        tipmapHex({{ this._parent.get_name() }}, {{ this.data }}, {{ this.ramp|tojson }}, {{ this.weighted|tojson }},
-                  {{ this.quantum }}, L.canvas({padding: 0.2}));
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool, quantum: float = 1e-4) -> None:
-        super().__init__()
-        self._name = "HexLayer"
-        self.data = json.dumps(cells, separators=(",", ":"))
-        self.ramp = list(ramp)
-        self.weighted = weighted
-        self.quantum = quantum
-        self.draw_js = HEX_DRAW_JS
 
 
 def _encoded(cells, classes: np.ndarray, *, weighted: bool, quantum: float = 1e-4) -> list[list[float]]:

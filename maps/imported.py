@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import folium
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.plugins import PolyLineTextPath
+from jinja2 import Template
 from tipmap.maps import legend, style
 from tipmap.maps.escape import text
+from tipmap.maps.hexlayer import HEX_DRAW_JS
 
 #: Flows have a colour of their own, never one of the atlas's corridor colours.
 FLOW_COLOUR = "#1B7837"
@@ -168,7 +171,7 @@ def _safe(values: list) -> list:
 def add_hexagons(fmap: folium.Map, binning, *, name: str, breaks: tuple[float, ...], notes: tuple[str, ...] = ()) -> None:
     """Imported points aggregated into H3 cells (classes by ``breaks``), as one layer; ``notes``
     (what the audience rule withheld or coarsened) go into its key."""
-    from tipmap.maps.hexlayer import HexLayer, _encoded, _hex_legend
+    from tipmap.maps.hexlayer import _encoded, _hex_legend
     from tipmap.routes.hexbin import classify
 
     group = folium.FeatureGroup(name=text(name), show=True).add_to(fmap)
@@ -190,3 +193,26 @@ def _add_key(fmap: folium.Map, html: str) -> None:
     html = html.replace("top:60px;", f"top:{60 + 150 * n}px;max-height:40vh;overflow:auto;", 1)
     html = html.replace('id="tipmap-hexlegend"', f'id="tipmap-key-{n}" class="tipmap-key"', 1)
     fmap.get_root().html.add_child(Element(html))
+
+
+class HexLayer(MacroElement):
+    """Hexagons styled by class, sent compactly (see :func:`_encoded`); drawn on a canvas."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.draw_js }}
+        tipmapHex({{ this._parent.get_name() }}, {{ this.data }}, {{ this.ramp|tojson }}, {{ this.weighted|tojson }},
+                  {{ this.quantum }}, L.canvas({padding: 0.2}));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool, quantum: float = 1e-4) -> None:
+        super().__init__()
+        self._name = "HexLayer"
+        self.data = json.dumps(cells, separators=(",", ":"))
+        self.ramp = list(ramp)
+        self.weighted = weighted
+        self.quantum = quantum
+        self.draw_js = HEX_DRAW_JS

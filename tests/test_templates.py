@@ -136,7 +136,7 @@ def test_a_cache_file_others_may_write_is_not_run(tmp_path):
 
 def test_templates_put_together_from_data_never_reach_the_file(tmp_path):
     child = (
-        "import sys\nimport jinja2\nfrom tipmap.maps import templates\n"
+        "import sys\nimport jinja2\nfrom tipmap.maps import templates\ntemplates.install()\n"
         "jinja2.Template('<b>{{ x }}</b> ' + sys.argv[1]).render(x=1)\n"  # text from data, at run time
         "jinja2.Template('<i>{{ y }}</i> written in code').render(y=2)\n"
         "print(templates.compiled())\n"
@@ -148,3 +148,18 @@ def test_templates_put_together_from_data_never_reach_the_file(tmp_path):
     kept = stored.read_bytes()
     assert b"written in code" in kept
     assert b"Secret Shelter" not in kept and b"Lashio" not in kept
+
+
+def test_the_cache_is_installed_when_folium_is_imported_and_not_before():
+    """The hotspots page, static maps and field files do not pay for Jinja and branca: importing
+    tipmap.maps (and the hotspots page) imports neither; importing folium installs the cache
+    before folium compiles its templates."""
+    child = (
+        "import sys\nimport tipmap.maps, tipmap.maps.hexpage, tipmap.maps.static\n"
+        "print('jinja2' in sys.modules, 'branca' in sys.modules)\n"
+        "import folium, jinja2, branca.element\nfrom tipmap.maps import templates\n"
+        "print(jinja2.Environment.compile is templates._compile, branca.element.Template is templates.template_for)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True", "True"]
