@@ -84,6 +84,11 @@ _RESCUED = re.compile(
     re.I,
 )
 
+#: A place that owns a site: "Macau's casinos", "Thailand's fishing industry".
+_OWNS_SITE = re.compile(
+    r"['’]s\s+(?:[a-z-]+\s+){0,2}?(?:casinos?|brothels?|scam|factories|farms|plantations|mines|fishing|construction"
+    r"|agricultur\w*|garment|seafood|entertainment|sex industry|karaoke|massage|brick kilns?)\b"
+)
 #: A country's name used as an adjective: "U.S. military bases", "PRC companies".
 _ATTRIBUTIVE = re.compile(
     r"\.?\s+(?:military|army|navy|armed forces|government|embassy|officials?|authorities|companies|firms|brands|buyers"
@@ -186,6 +191,10 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
             out.append("flag")  # "Chinese-flagged vessels": a flag, not a place
         elif not m.demonym and m.place.kind == "country" and _ATTRIBUTIVE.match(sentence, m.end):
             out.append("flag")  # "U.S. military bases", "Thai government": whose, not where
+        elif not role_match and _OWNS_SITE.match(sentence, m.end):
+            out.append("in")  # "Macau's casinos draw women from the PRC": where they are exploited
+        elif re.search(r"\b(?:nationals|citizens|natives)\s+of\s+(?:the\s+)?$", before):
+            out.append("source")  # "included nationals of Kenya, Uganda and Ethiopia"
         elif _JOB_FOR.search(before):
             out.append("job")  # "for cleaning jobs in Saudi Arabia": where they were to go (or were told)
         elif re.search(r"\brecruit(?:ed|s|ing)?\s+(?:[a-z]+\s+){0,3}in\s+(?:the\s+)?$", before):

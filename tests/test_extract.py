@@ -634,3 +634,10 @@ def test_a_site_with_nobody_harmed_there_is_no_hotspot(finder):
 def test_people_who_travel_to_exploit_others_are_not_victims(finder):
     assert _routes(finder, "Japanese men travel to the Philippines to exploit children in commercial sex.") == set()
     assert _routes(finder, "Brokers smuggle North Korean women across the Yalu River into Dandong.") == {"KP>Dandong/CN"}
+
+
+def test_nationals_of_a_country_and_a_place_that_owns_the_site(finder):
+    text = "Workers held in scam compounds in Cambodia included nationals of Kenya, Uganda and Ethiopia."
+    assert _routes(finder, text) == {"KE>KH", "UG>KH", "ET>KH"}
+    text = "Macau's casinos draw women from Mongolia and Vietnam who are exploited in sex trafficking."
+    assert _routes(finder, text) == {"MN>Macau/MO", "VN>Macau/MO"}  # the atlas place of Macau
