@@ -118,4 +118,9 @@ DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" "
 #: Demonyms of regions (folded) -> the region's name as the finder knows it.
 REGION_DEMONYMS = {
     "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
+    "sub saharan african": "africa", "african": "africa", "west african": "west africa", "east african": "east africa",
+    "central american": "central america", "south american": "south america", "south asian": "south asia",
+    "southeast asian": "southeast asia", "south east asian": "southeast asia", "central asian": "central asia",
+    "east asian": "east asia", "eastern european": "eastern europe", "european": "europe", "middle eastern": "middle east",
+    "north african": "north africa", "central african": "central africa",
 }  # fmt: skip

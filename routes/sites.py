@@ -108,7 +108,7 @@ def _located(text: str, mentions, role: list[str], sources, borders: list[Mentio
     located = [
         m
         for m, r in zip(mentions, role)
-        if not (m.demonym and m.place.kind == "country")
+        if not m.demonym
         and m not in sources
         and r not in ("locator", "flag", "off")
         and not any(b.start <= m.start < b.end for b in borders)  # "the Myanmar-Thailand border" is one place

@@ -49,7 +49,7 @@ _MOVEMENT = re.compile(
     r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?"
     r"|smuggl(?:e|es|ed|ing)|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited"
     r"|brought|trafficking of|en route|on (?:their|the) way|sen[dt]|transfer(?:s|red|ring)?|abducted|kidnapped"
-    r"|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?"
+    r"|export(?:s|ed)?|travel(?:s|l?ed|l?ing)?|flows?|jobs? in|trafficking(?=[^.;]*\bfrom\b[^.;]*\bto\b)"
     r"|cross(?:ed|ing)?|fled|flee(?:s|ing)?|coming|come|work(?:s|ed|ing)? (?:\w+ ){0,3}?(?:in|on|at)|employed|enslaved)\b",
     re.I,
 )
@@ -57,9 +57,11 @@ _MOVEMENT = re.compile(
 #: Words for the people moved, after a nationality ("Vietnamese women").
 _VICTIMS = re.compile(
     r"(?:\s*(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)*\s+"  # "Burmese, Cambodian, and Lao men"
+    r"(?:(?:Roma|Romani|Kurdish|Hmong|Karen|Yazidi|Uyghur|Uighur|Rohingya)\s+)?"  # "Bulgarian Roma children"
     r"(?:[a-z-]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
     r"|citizens?|brides?|refugees?|defectors?|teenagers?|youths?|people|fishermen|crew(?: members)?|seafarers?|trainees?"
-    r"|interns?|minors?|adults?|survivors?|graduates?|students?|job ?seekers?|applicants?|fishers?|maids?|nurses?|entertainers?"
+    r"|interns?|minors?|adults?|survivors?|Roma|graduates?|students?|job ?seekers?|applicants?|fishers?|maids?|nurses?"
+    r"|entertainers?"
     r"|dancers?|footballers?|athletes?|families|households|persons|individuals|youngsters|teens|orphans|infants|babies)\b"
 )
 
@@ -118,7 +120,7 @@ _NOT_VICTIMS = re.compile(
 _IN_PLACE = re.compile(
     r"\b(?:exploit(?:s|ed|ing)?|subject(?:s|ed)?|victims? of|forced (?:to|into)|held|hold|identified|detected|rescued|found|face"
     r"|faced|abused|enslaved|confined|employ(?:s|ed)?|sold|documented|documenting|freed|occur(?:s|red|ring)?|takes? place"
-    r"|trapped|stranded|detained|forc(?:e|es|ing)"
+    r"|trapped|stranded|detained|forc(?:e|es|ing)|vulnerable"
     r"|took place)\b",
     re.I,
 )
@@ -195,9 +197,9 @@ def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
             out.append("in")  # "Macau's casinos draw women from the PRC": where they are exploited
         elif re.search(r"\b(?:nationals|citizens|natives)\s+of\s+(?:the\s+)?$", before):
             out.append("source")  # "included nationals of Kenya, Uganda and Ethiopia"
-        elif _JOB_FOR.search(before):
-            out.append("job")  # "for cleaning jobs in Saudi Arabia": where they were to go (or were told)
-        elif re.search(r"\brecruit(?:ed|s|ing)?\s+(?:[a-z]+\s+){0,3}in\s+(?:the\s+)?$", before):
+        elif _JOB_FOR.search(before) or re.search(r"\ben route to\s+(?:the\s+)?$", before):
+            out.append("job")  # "for cleaning jobs in Saudi Arabia", "en route to the United States": where they were to go
+        elif re.search(r"\b(?:recruit(?:ed|s|ing)?|abducted|kidnapped|captured)\s+(?:[a-z]+\s+){0,3}in\s+(?:the\s+)?$", before):
             out.append("source")  # "recruited in Kenya for jobs in Saudi Arabia"
         elif role_match:
             out.append(_ROLE_WORDS[role_match.group(1).lower()])

@@ -641,3 +641,18 @@ def test_nationals_of_a_country_and_a_place_that_owns_the_site(finder):
     assert _routes(finder, text) == {"KE>KH", "UG>KH", "ET>KH"}
     text = "Macau's casinos draw women from Mongolia and Vietnam who are exploited in sex trafficking."
     assert _routes(finder, text) == {"MN>Macau/MO", "VN>Macau/MO"}  # the atlas place of Macau
+
+
+@pytest.mark.parametrize(
+    ("text", "routes"),
+    [
+        ("Bulgarian Roma children are forced to beg and pickpocket in Austria and France.", {"BG>AT", "BG>FR"}),
+        ("Sub-Saharan African migrants are exploited in forced labor in Libya and Algeria.", {"Africa>LY", "Africa>DZ"}),
+        ("Trafficking flows from East Asia to North America have declined since 2016.", {"East Asia>North America"}),
+        ("Yazidi women were abducted in Sinjar and sold in Raqqa.", {"Sinjār/IQ>Ar Raqqah/SY"}),  # GeoNames names
+        ("Traffickers exploit Central American migrants in forced labor in Mexico en route to the United States.", {"Central America>MX"}),
+        ("Workers from Bangladesh paid recruitment fees for jobs in Malaysia, leaving them in debt bondage.", {"BD>MY"}),
+    ],
+)
+def test_ethnic_groups_region_demonyms_flows_and_intended_destinations(finder, text, routes):
+    assert _routes(finder, text) == routes
