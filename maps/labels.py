@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 #: Candidate offsets (points) with their alignment, in order of preference.
@@ -23,12 +24,30 @@ _RING: tuple[tuple[float, float, str, str], ...] = (
 POSITIONS: tuple[tuple[float, float, str, str], ...] = _RING + tuple((2 * dx, 2 * dy, ha, va) for dx, dy, ha, va in _RING)
 
 
+#: Where a text's box starts, in widths/heights from its anchor, by alignment.
+_ALIGN = {"left": 0.0, "bottom": 0.0, "center": -0.5, "right": -1.0, "top": -1.0}
+#: Style keys that change a text's size (the others, such as colour or a bbox, do not).
+_SIZING = ("fontsize", "family", "fontstyle", "fontweight", "fontfamily", "size", "weight", "style", "linespacing")
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display units
+
+
 @dataclass
 class Placer:
-    """Places labels on ``ax`` so that none overlaps another or leaves the axes."""
+    """Places labels on ``ax`` so that none overlaps another or leaves the axes.
+
+    ``placed`` (display-space boxes) may be extended by the caller; boxes are not changed once
+    added. Positions are tried first with the least box any text of that style has (no width,
+    one line high), which rules out blocked positions without measuring the label; the label's
+    size is then measured once (on a reusable text), its box at each position is computed
+    from the anchor, offset and alignment, and only the chosen position gets an annotation,
+    measured where it stands and checked again before it is kept.
+    """
 
     ax: Axes
     placed: list[Bbox]
+    _extents: np.ndarray = field(default_factory=lambda: np.empty((0, 4)), repr=False)
+    _probes: dict[tuple, Text] = field(default_factory=dict, repr=False)
 
     @classmethod
     def on(cls, ax: Axes, obstacles: list[Bbox] | None = None) -> Placer:
@@ -38,13 +57,69 @@ class Placer:
     def place(self, text: str, x: float, y: float, *, positions=POSITIONS, **style) -> Annotation | None:
         """Annotate (x, y) with ``text`` at the first free position; None if none is free."""
         renderer = self.ax.figure.canvas.get_renderer()
-        frame = self.ax.get_window_extent(renderer)
-        for dx, dy, ha, va in positions:
-            label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
-            box = label.get_window_extent(renderer).expanded(1.04, 1.08)
-            inside = frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
-            if inside and not any(box.overlaps(other) for other in self.placed):
+        frame = self.ax.get_window_extent(renderer).extents
+        ax_, ay_ = self.ax.transData.transform((x, y))
+        if not self.ax.contains_point((ax_, ay_)):  # matplotlib draws no annotation of a point outside
+            return None
+        per_point = self.ax.figure.dpi / 72.0
+        line = self._probe(style, renderer, "lp").height
+        hopeful = [
+            (dx, dy, ha, va)
+            for dx, dy, ha, va in positions
+            if self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, 0.0, line, "left", va), frame)
+        ]  # a position where even the least box is blocked is blocked for this label too
+        if not hopeful:
+            return None
+        size = self._probe(style, renderer, text)
+        label = None
+        for dx, dy, ha, va in hopeful:
+            if not self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, size.width, size.height, ha, va), frame):
+                continue
+            if label is None:
+                label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
+            else:
+                label.xyann = (dx, dy)
+                label.set_horizontalalignment(ha)
+                label.set_verticalalignment(va)
+            box = label.get_window_extent(renderer).expanded(1.04, 1.08)  # measured where it stands
+            if self._free(box.extents, frame):
                 self.placed.append(box)
                 return label
+        if label is not None:
             label.remove()
         return None
+
+    def _probe(self, style: dict, renderer, text: str) -> Bbox:
+        """The box of ``text`` in ``style`` (pixels; only its size counts), measured by one
+        reusable text per style instead of an annotation per candidate."""
+        sizing = {k: v for k, v in style.items() if k in _SIZING}
+        key = tuple(sorted(sizing.items()))
+        if key not in self._probes:
+            self._probes[key] = Text(0, 0, "", **sizing)
+            self._probes[key].set_figure(self.ax.figure)
+        probe = self._probes[key]
+        probe.set_text(text)
+        return probe.get_window_extent(renderer)
+
+    def _free(self, box: Box, frame: Box) -> bool:
+        """Whether ``box`` lies inside ``frame`` and overlaps no placed box (as Bbox.overlaps)."""
+        x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
+        if not (frame[0] <= x0 and x1 <= frame[2] and frame[1] <= y0 and y1 <= frame[3]):
+            return False
+        if len(self._extents) < len(self.placed):
+            new = [other.extents for other in self.placed[len(self._extents) :]]
+            self._extents = np.vstack([self._extents, np.sort(np.reshape(new, (-1, 2, 2)), axis=1).reshape(-1, 4)])
+        e = self._extents
+        return not bool(np.any((x0 <= e[:, 2]) & (e[:, 0] <= x1) & (y0 <= e[:, 3]) & (e[:, 1] <= y1)))
+
+
+def _box(x: float, y: float, width: float, height: float, ha: str, va: str) -> Box:
+    """The box of a text ``width`` x ``height`` anchored at (x, y) with that alignment."""
+    x0, y0 = x + _ALIGN[ha] * width, y + _ALIGN[va] * height
+    return _expanded(x0, y0, x0 + width, y0 + height)
+
+
+def _expanded(x0: float, y0: float, x1: float, y1: float) -> Box:
+    """The box grown around its centre like ``Bbox.expanded(1.04, 1.08)`` (a little air)."""
+    dw, dh = (x1 - x0) * 0.02, (y1 - y0) * 0.04
+    return (x0 - dw, y0 - dh, x1 + dw, y1 + dh)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from tipmap.maps import style
+from tipmap.maps.static_arrows import Head, draw_heads
 from tipmap.routes import cartography as carto
 
 
@@ -25,15 +26,15 @@ def draw_user_layers(ax, layers: tuple, view: carto.View, crs) -> list[str]:
 def _flows(ax, lines, view, crs) -> int:
     top = max(lines["cases"])
     pieces = carto.project_lines(list(lines.geometry), crs, view)
+    heads: list[Head] = []
     for (_, row), parts in zip(lines.iterrows(), pieces):
         width = 0.8 + 5 * math.sqrt(row["cases"] / top)
         for part in parts:
             xs, ys = zip(*part)
             ax.plot(xs, ys, color=style.FLOW_COLOUR, linewidth=width, alpha=0.6, zorder=2, solid_capstyle="round")
         if parts and len(parts[-1]) >= 2:  # the direction, at the destination
-            ax.annotate("", xy=parts[-1][-1], xytext=parts[-1][-2], zorder=2,
-                        arrowprops={"arrowstyle": "-|>", "color": style.FLOW_COLOUR, "lw": 0,
-                                    "mutation_scale": 10 + 2 * width, "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+            heads.append(Head(tuple(parts[-1][-1]), tuple(parts[-1][-2]), style.FLOW_COLOUR, 10 + 2 * width))
+    draw_heads(ax, heads, zorder=2.01)  # over the flows' lines (a collection at 2 would go under them)
     return int(top)
 
 

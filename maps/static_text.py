@@ -120,7 +120,35 @@ def draw_legend(fig: Figure, atlas: Atlas, drawn: dict[str, set]) -> None:
     legend.set_gid("tipmap-legend")
 
 
-def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport) -> None:
+def source_line(documents: list[str], layers: tuple = ()) -> str:
+    """"Sources: ..." for the atlas's documents (their quotes are in the atlas) and the user's layers."""
+    parts = [f"{'; '.join(documents)} (quotes in the tipmap atlas)"] if documents else []
+    parts += [f"{layer.label} (your data)" for layer in layers]
+    return f"Sources: {'; '.join(parts) or 'none'}"
+
+
+def _fitted(fig: Figure, line: str, *, x: float, y: float, width: float, fontsize: float) -> None:
+    """``line`` at (x, y) within ``width`` of the figure: smaller type (down to 80 %) when it is
+    too long, then wrapped upward onto more lines; never cut, since every source must show."""
+    import textwrap
+
+    text = fig.text(x, y, line, fontsize=fontsize, ha="left", va="baseline")
+    room = width * fig.bbox.width
+    wide = text.get_window_extent(fig.canvas.get_renderer()).width
+    if wide <= room:
+        return
+    size = max(fontsize * 0.8, fontsize * room / wide)
+    text.set_fontsize(size)
+    if wide * size / fontsize > room:  # still too long: wrap, the first line moving up
+        lines = textwrap.wrap(line, max(20, int(len(line) * room / (wide * size / fontsize))))
+        text.set_text("\n".join(lines))
+        text.set_va("bottom")
+        text.set_y(y - 0.006)
+
+
+def draw_texts(
+    fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, crs, view, report: PlotReport, layers: tuple = ()
+) -> None:
     """Title and subtitle, the source line, basemap and projection credit, the audience footer
     (what was withheld) and, for the confidential audience, the CONFIDENTIAL stamp."""
     for line, y, extra in ((title, 0.982, {"fontsize": FONT["title"], "fontweight": "bold"}),
@@ -131,7 +159,7 @@ def draw_texts(fig: Figure, atlas: Atlas, title: str, subtitle, audience: str, c
     report.sources = documents
     lon, lat = view.centre
     kind = "Equal Earth" if "eqearth" in crs.srs else "Lambert azimuthal equal-area"
-    fig.text(0.012, 0.045, f"Sources: {'; '.join(documents)} (quotes in the tipmap atlas)", fontsize=FONT["small"], ha="left")
+    _fitted(fig, source_line(documents, layers), x=0.012, y=0.045, width=0.976, fontsize=FONT["small"])
     fig.text(
         0.012,
         0.015,

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
+from functools import cache, lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
-from shapely.affinity import translate
 from shapely.geometry import LineString, MultiLineString, box
+from tipmap.routes.basemap_cache import DENSE_DEG, load_basemap, load_dense
 from tipmap.routes.geodesy import WGS84, distance_km
 
 #: Views wider than this (degrees of longitude) use a world projection.
@@ -81,8 +81,35 @@ def projection_for(view: View) -> CRS:
 
 @cache
 def basemap() -> gpd.GeoDataFrame:
-    """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md."""
-    return gpd.read_file(files("tipmap.geodata").joinpath("ne_admin0.geojson").read_text(encoding="utf-8"))
+    """Natural Earth 1:10m admin-0 units (simplified), EPSG:4326; see geodata/SOURCES.md.
+
+    Read from ``geodata/ne_admin0.geojson`` once and kept as binary geometry in the user's
+    cache directory (see :mod:`tipmap.routes.basemap_cache`), which later runs read in a few ms.
+    """
+    return load_basemap()
+
+
+@cache
+def dense_basemap() -> np.ndarray:
+    """The basemap's geometries segmentized to ``DENSE_DEG`` (so that a projection bends their
+    long straight edges), row for row; cached with the basemap."""
+    return load_dense()
+
+
+def to_crs(crs: CRS) -> Transformer:
+    """The (cached) transformer from lon/lat to ``crs`` (making one takes ~10 ms)."""
+    return _transformer("EPSG:4326", crs.srs)
+
+
+def from_crs(crs: CRS) -> Transformer:
+    """The (cached) transformer from ``crs`` back to lon/lat."""
+    return _transformer(crs.srs, "EPSG:4326")
+
+
+@lru_cache(maxsize=32)
+def _transformer(source: str, target: str) -> Transformer:
+    """Keyed by the CRSs' definitions: hashing a ``CRS`` writes its WKT, which takes ~5 ms."""
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:
@@ -92,23 +119,22 @@ def countries_in_view(view: View) -> gpd.GeoDataFrame:
 
 def split_at_seam(line: LineString, view: View) -> MultiLineString:
     """``line`` with longitudes brought into the view's frame, cut where it jumps a turn."""
+    return MultiLineString([p for p in _seam_pieces(line, view) if len(p) >= 2])
+
+
+def _seam_pieces(line: LineString, view: View) -> list[np.ndarray]:
+    """The (lon, lat) runs of ``line`` in the view's frame, cut where a longitude jumps a turn."""
     low = view.centre[0] - 180.0
-    pieces: list[list[tuple[float, float]]] = [[]]
-    previous = None
-    for lon, lat in line.coords:
-        lon = (lon - low) % 360.0 + low
-        if previous is not None and abs(lon - previous) > 180.0:
-            pieces.append([])
-        pieces[-1].append((lon, lat))
-        previous = lon
-    return MultiLineString([p for p in pieces if len(p) >= 2])
+    coords = np.asarray(line.coords, dtype=float)[:, :2].copy()
+    coords[:, 0] = (coords[:, 0] - low) % 360.0 + low
+    jumps = np.flatnonzero(np.abs(np.diff(coords[:, 0])) > 180.0) + 1
+    return np.split(coords, jumps)
 
 
 def scale_km_per_unit(crs: CRS, view: View) -> float:
     """Geodesic kilometres per projected unit (metre) along x at the view's centre."""
     lon, lat = view.centre
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    forward, back = to_crs(crs), from_crs(crs)
     x, y = forward.transform(lon, lat)
     half = 10_000.0  # 10 km either side: short enough to be local, long enough to be exact
     a = back.transform(x - half, y)
@@ -127,7 +153,7 @@ def nice_length_km(target_km: float) -> float:
 
 def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:
     """Angle of true north on the map at (lon, lat), degrees counter-clockwise from +y."""
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    forward = to_crs(crs)
     lon2, lat2, _ = WGS84.fwd(lon, lat, 0.0, 10_000.0)
     x1, y1 = forward.transform(lon, lat)
     x2, y2 = forward.transform(lon2, lat2)
@@ -136,18 +162,25 @@ def north_angle_deg(crs: CRS, lon: float, lat: float) -> float:
 
 def project_points(lonlat: list[tuple[float, float]], crs: CRS, view: View) -> list[tuple[float, float]]:
     """Project (lon, lat) points, longitudes first brought into the view's frame."""
+    if not lonlat:
+        return []
     low = view.centre[0] - 180.0
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    return [forward.transform((lon - low) % 360.0 + low, lat) for lon, lat in lonlat]
+    lons, lats = np.asarray(lonlat, dtype=float).T
+    xs, ys = to_crs(crs).transform((lons - low) % 360.0 + low, lats)
+    return list(zip(xs.tolist(), ys.tolist()))
 
 
 def project_lines(lines: list[LineString], crs: CRS, view: View) -> list[list[list[tuple[float, float]]]]:
     """Each line as projected pieces (cut at the projection's seam when it crosses it)."""
-    forward = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    forward = to_crs(crs)
     out = []
     for line in lines:
-        pieces = split_at_seam(line, view)
-        out.append([[forward.transform(x, y) for x, y in piece.coords] for piece in pieces.geoms])
+        projected = []
+        for piece in _seam_pieces(line, view):
+            if len(piece) >= 2:
+                xs, ys = forward.transform(piece[:, 0], piece[:, 1])
+                projected.append(list(zip(xs.tolist(), ys.tolist())))
+        out.append(projected)
     return out
 
 
@@ -170,19 +203,20 @@ def country_label_points(
     countries: gpd.GeoDataFrame, extent: tuple[float, float, float, float]
 ) -> list[tuple[str, float, float]]:
     """(iso_a2, x, y) of projected countries big enough in the extent to carry a name, largest first."""
+    import shapely
+
     x0, y0, x1, y1 = extent
-    frame = box(x0, y0, x1, y1)
+    frame_area = (x1 - x0) * (y1 - y0)
+    inside = shapely.clip_by_rect(np.asarray(countries.geometry.values), x0, y0, x1, y1)  # the frame is a box
+    shares = shapely.area(inside) / frame_area
     rows: list[tuple[float, str, float, float]] = []
     largest: dict[str, float] = {}
-    for iso, geom in zip(countries["iso_a2"], countries.geometry):
-        inside = geom.intersection(frame)
-        if inside.is_empty or not iso:
+    for iso, share, part in zip(countries["iso_a2"], shares.tolist(), inside):
+        if not iso or share <= 0.004 or share <= largest.get(iso, 0.0):
             continue
-        share = inside.area / frame.area
-        if share > 0.004 and share > largest.get(iso, 0.0):
-            largest[iso] = share
-            point = inside.representative_point()
-            rows.append((share, iso, point.x, point.y))
+        largest[iso] = share
+        point = part.representative_point()
+        rows.append((share, iso, point.x, point.y))
     best = [r for r in rows if largest[r[1]] == r[0]]
     return [(iso, x, y) for _, iso, x, y in sorted(best, reverse=True)]
 
@@ -201,9 +235,13 @@ def basemap_in_crs(view: View, crs: CRS) -> gpd.GeoDataFrame:
         half_y = min(2 * (view.north - view.south), 60.0)
         mid_x = (view.west + view.east) / 2
         wide = View(mid_x - half_x, max(lat - half_y, -89.0), mid_x + half_x, min(lat + half_y, 89.0))
-    countries = countries_in_view(wide)
-    countries["geometry"] = countries.geometry.segmentize(1.0)
-    return countries.to_crs(crs)
+    import shapely
+
+    countries = _shifted(basemap(), wide, dense=dense_basemap())  # segmentized to DENSE_DEG
+    forward = to_crs(crs)
+    projected = shapely.transform(np.asarray(countries.geometry.values), lambda xy: np.column_stack(forward.transform(*xy.T)))
+    return gpd.GeoDataFrame(countries.drop(columns="geometry"), geometry=projected, crs=crs)
+
 
 
 def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_deg: float = 0.04) -> gpd.GeoDataFrame:
@@ -231,15 +269,40 @@ def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_d
     return _shifted(world, view)
 
 
-def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
-    """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn."""
+def _shifted(world: gpd.GeoDataFrame, view: View, *, dense: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """``world`` clipped to ``view``, pieces past the antimeridian moved by a turn.
+
+    Only the polygons that cross the window's edge are cut (those wholly inside are kept as
+    they are, by their bounds), with GEOS's rectangle clipping; a piece it leaves invalid is
+    cut again by a full intersection. With ``dense`` (``world``'s geometries segmentized to
+    ``DENSE_DEG``, for drawing), the result is segmentized too (whole pieces from ``dense``,
+    cut ones here) and not checked for validity, which drawing does not need.
+    """
+    import shapely
+
+    geoms = world.geometry.values
+    west, south, east, north = shapely.bounds(np.asarray(geoms)).T
     parts = []
     for shift in (-360.0, 0.0, 360.0):
         window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
         if window.is_empty or window.area == 0:
             continue
-        clipped = world[world.intersects(window)].copy()
-        clipped["geometry"] = clipped.geometry.intersection(window).map(lambda g, s=shift: translate(g, xoff=s))
+        x0, y0, x1, y1 = window.bounds
+        inside = (west >= x0) & (east <= x1) & (south >= y0) & (north <= y1)
+        cut = ~inside & (west <= x1) & (east >= x0) & (south <= y1) & (north >= y0)
+        cut[cut] = shapely.intersects(np.asarray(geoms[cut]), window)
+        clipped = world[inside | cut].copy()
+        pieces = np.asarray(clipped.geometry.values).copy()
+        was_cut = cut[inside | cut]
+        fast = shapely.clip_by_rect(pieces[was_cut], x0, y0, x1, y1)
+        slow = ~shapely.is_valid(fast) if dense is None else np.zeros(len(fast), dtype=bool)  # drawing needs no validity
+        fast[slow] = shapely.intersection(pieces[was_cut][slow], window)
+        pieces[was_cut] = fast if dense is None else shapely.segmentize(fast, DENSE_DEG)
+        if dense is not None:
+            pieces[~was_cut] = dense[inside | cut][~was_cut]
+        if shift:
+            pieces = shapely.transform(pieces, lambda xy, s=shift: xy + (s, 0.0))
+        clipped["geometry"] = gpd.GeoSeries(pieces, index=clipped.index, crs=world.crs)
         parts.append(clipped[~clipped.geometry.is_empty])
     frame = pd.concat(parts, ignore_index=True) if parts else world.iloc[:0]
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")

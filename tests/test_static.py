@@ -6,6 +6,7 @@ import itertools
 import re
 import warnings
 
+import geopandas as gpd
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -217,3 +218,110 @@ def test_size_presets_are_16_9_a4_and_square():
     assert SIZES["a4"] == pytest.approx((297 / 25.4, 210 / 25.4), abs=0.01)
     with pytest.raises(UsageProblem):
         render_static("x.png", size="0x0")
+
+
+def test_land_is_drawn_with_its_holes_whatever_the_rings_orientation():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from shapely.geometry import MultiPolygon, Polygon
+    from tipmap.maps.static_basemap import draw_land, polygon_paths
+
+    outer, hole = [(0, 0), (10, 0), (10, 10), (0, 10)], [(4, 4), (6, 4), (6, 6), (4, 6)]  # both anticlockwise
+    ring = Polygon(outer, [hole])
+    islands = MultiPolygon([Polygon([(12, 0), (14, 0), (14, 2)]), Polygon([(12, 8), (14, 8), (14, 10)])])
+    assert len(polygon_paths([ring, islands])) == 2  # one path per row, as geopandas draws them
+    fig = Figure(figsize=(2, 2), dpi=50)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-1, 15)
+    ax.set_ylim(-1, 15)
+    draw_land(ax, gpd.GeoDataFrame(geometry=[ring, islands]), fill="#FF0000", edge="#FF0000", width=0)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3] / 255.0
+
+    def colour_at(x, y):
+        col, row = ax.transData.transform((x, y))
+        return pixels[int(pixels.shape[0] - row), int(col)]
+
+    assert np.allclose(colour_at(2, 2), _rgb("#FF0000"), atol=0.05)  # land
+    assert np.allclose(colour_at(5, 5), (1, 1, 1), atol=0.05)  # the hole stays open
+    assert np.allclose(colour_at(13.5, 0.7), _rgb("#FF0000"), atol=0.05)  # an island of the second row
+
+
+def test_arrowheads_look_like_matplotlibs_own_arrows_and_skip_tips_outside():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from tipmap.maps.static_arrows import Head, draw_heads
+
+    segments = [((2, 2), (5, 3)), ((8, 8), (6, 5)), ((1, 9), (1, 6)), ((5, 5), (12, 5))]  # (tail, tip); the last tip is outside
+
+    def image(with_matplotlib: bool) -> np.ndarray:
+        fig = Figure(figsize=(3, 3), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        if with_matplotlib:
+            for tail, tip in segments:
+                ax.annotate("", xy=tip, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": "#D55E00", "lw": 0,
+                                                                   "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+        else:
+            draw_heads(ax, [Head(tip, tail, "#D55E00", 16) for tail, tip in segments], zorder=4)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(int)
+
+    ours, theirs = image(False), image(True)
+    inked = np.any(theirs < 250, axis=2)
+    assert inked.sum() > 150  # three heads of ~60 px each
+    differ = np.abs(ours - theirs).sum(axis=2) > 60
+    assert differ.sum() < 0.05 * inked.sum()  # the same pixels but for antialiasing at the edges
+    assert not np.any(ours[:, -5:] < 250)  # nothing drawn for the tip beyond the frame
+
+
+def test_scale_bar_numbers_are_clear_of_each_other_and_km_follows_the_last():
+    for countries in ((), ("TH",), ("MN",)):
+        fig, report = plot_atlas(select(load_atlas(), Selection(countries=countries)), title="t")
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        texts = [t for t in fig.axes[0].texts if t.get_gid() == "tipmap-scale-label"]
+        boxes = {t.get_text(): t.get_window_extent(renderer) for t in texts}
+        assert "0" in boxes and f"{report.scale_km:g}" in boxes and "km" in boxes
+        ordered = sorted(boxes.values(), key=lambda b: b.x0)
+        assert all(b.x0 - a.x1 >= 2 for a, b in zip(ordered, ordered[1:]))  # nothing touches
+        assert ordered[-1] is boxes["km"]
+
+
+def test_a_slide_without_the_atlas_does_not_claim_its_quotes(tmp_path):
+    out = tmp_path / "flows.svg"
+    args = ["plot", "-o", str(out), "--no-atlas", "--data", "tests/data/preaggregated.csv", "--from", "origin_iso3",
+            "--to", "destination_iso3", "--count", "victims", "--size", "1200x700", "--dpi", "100"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text(encoding="utf-8")))
+    assert "Sources: Case flows: preaggregated.csv (your data)" in texts
+    assert "tipmap atlas" not in texts
+
+
+def test_a_long_source_line_fits_the_slide_and_keeps_every_source():
+    """The world slide's source line ran off the right edge. Now it shrinks, then wraps; no
+    source is cut."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from tipmap.maps.static_text import _fitted
+
+    fig = plt.figure(figsize=(19.2, 10.8), dpi=100)
+    sources = [f"Country brief number {i} (unpublished copy)" for i in range(20)]
+    line = "Sources: " + "; ".join(sources)
+    _fitted(fig, line, x=0.012, y=0.045, width=0.976, fontsize=9)
+    (text,) = fig.texts
+    box = text.get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0
+    assert "\n" in text.get_text() and " ".join(text.get_text().split()) == line
+    short = plt.figure(figsize=(19.2, 10.8), dpi=100)
+    _fitted(short, "Sources: one", x=0.012, y=0.045, width=0.976, fontsize=9)
+    assert short.texts[0].get_fontsize() == 9 and short.texts[0].get_text() == "Sources: one"
+    plt.close(fig)
+    plt.close(short)

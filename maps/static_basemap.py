@@ -1,0 +1,48 @@
+"""Land on a static map: projected country polygons as one matplotlib collection per fill.
+
+One ``PathCollection`` of all polygons, their rings cut out of the shapely arrays at once,
+draws the same as geopandas' ``GeoDataFrame.plot`` (a patch per row, its outer rings and
+holes as one compound path, equal aspect) in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import PathCollection
+from matplotlib.path import Path
+
+
+def polygon_paths(geometries) -> list[Path]:
+    """One compound path per (multi)polygon, as geopandas draws it: every ring closed, outer
+    rings anticlockwise and holes clockwise (matplotlib fills by the non-zero rule)."""
+    import shapely
+
+    geometries = np.asarray(geometries, dtype=object)
+    members, member_of = shapely.get_parts(geometries, return_index=True)  # collections (from clipping) opened
+    parts, part_of = shapely.get_parts(members, return_index=True)  # then multipolygons
+    owner = member_of[part_of]
+    polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON  # not the lines a clip may leave
+    parts, owner = shapely.orient_polygons(parts[polygon]), owner[polygon]
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    ring_sizes = np.bincount(ring_of, minlength=len(rings))
+    ring_ends = np.cumsum(ring_sizes)
+    codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
+    codes[ring_ends - ring_sizes] = Path.MOVETO
+    codes[ring_ends - 1] = Path.CLOSEPOLY
+    ring_owner = owner[ring_part]
+    part_ends = np.cumsum(np.bincount(ring_owner, weights=ring_sizes, minlength=len(geometries)).astype(np.int64))
+    paths, start = [], 0
+    for end in part_ends.tolist():
+        paths.append(Path(coords[start:end], codes[start:end]))
+        start = end
+    return paths
+
+
+def draw_land(ax, countries, *, fill: str, edge: str, width: float, zorder: float = 1) -> None:
+    """Fill ``countries`` (a projected GeoDataFrame) on ``ax`` with ``edge`` borders."""
+    if not len(countries):
+        return
+    ax.set_aspect("equal")  # as geopandas does for a projected frame
+    paths = polygon_paths(countries.geometry.values)
+    ax.add_collection(PathCollection(paths, facecolor=fill, edgecolor=edge, linewidth=width, zorder=zorder), autolim=False)
