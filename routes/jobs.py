@@ -252,38 +252,4 @@ def _support_in_period(atlas: Atlas, selection: Selection) -> Atlas:
     return atlas
 
 
-@dataclass(frozen=True)
-class ExtractResult:
-    """``tipmap extract``: the extraction, its draft tables, and the drafts as a gated atlas
-    (built in memory from the tables, not re-read from the files written)."""
-
-    extraction: Any
-    tables: dict[str, list[dict[str, object]]]
-    drafts: Atlas | None
-    context: AtlasResult | None
-
-
-def extract_job(
-    reports: list[str],
-    *,
-    data_dir: str | None = None,
-    encoding: str | None = None,
-    title: str | None = None,
-    label: str = "drafts",
-    draw_map: bool = True,
-) -> ExtractResult:
-    """Propose drafts from ``reports`` and prepare the drafts map (drafts beside the atlas;
-    not with ``draw_map=False``, which skips the atlas job)."""
-    from tipmap.routes.drafts import extract_reports, table_csv, tables
-    from tipmap.routes.tables import MemoryDirectory
-
-    extraction = extract_reports(list(reports), atlas=load_atlas(data_dir), encoding=encoding, title=title)
-    rows = tables(extraction)
-    if not extraction.drafts or not draw_map:
-        return ExtractResult(extraction, rows, None, None)
-    audience = Selection().audience
-    memory = MemoryDirectory({name: table_csv(name, records).encode() for name, records in rows.items()})
-    drafts = select(load_atlas(memory), Selection(audience=audience))
-    context = atlas_job(Selection(audience=audience), data_dir=data_dir)
-    layer = UserLayer("drafts", drafts, f"Drafts: {label}", label)
-    return ExtractResult(extraction, rows, drafts, replace(context, layers=(layer,), view=drafts_bounds([layer])))
+# The job of `tipmap extract` is routes.extractjob.extract_job: it imports no geopandas unless it draws a map (issue 17).

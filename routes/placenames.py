@@ -22,6 +22,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from tipmap.routes.demonyms import COUNTRY_ALIASES, DEMONYMS, REGION_DEMONYMS  # noqa: F401 (provenance imports them from here)
 from tipmap.routes.gazetteer import fold, geonames_cities, pause_gc  # noqa: F401 (lookup imports them from here)
 
 #: Gazetteer places smaller than this need a geographic context to count.
@@ -29,6 +30,8 @@ POPULATION_FLOOR = 1_000_000
 #: An English word is taken as a place without context only above this population.
 WORD_POPULATION_FLOOR = 5_000_000
 MAX_WORDS = 6
+#: A division's name without "State"/"Province" names a town of the same name this large instead.
+TOWN_OVER_DIVISION = 100_000
 
 GEO_BEFORE = frozenset(
     "in to from into through via near at across between towards toward outside around within and or of".split()
@@ -38,127 +41,29 @@ GEO_AFTER = frozenset(
     "border-crossing borders".split()
 )
 LINKERS = frozenset("of the de la al el du and".split())
+#: Oceans and seas: where boats fish, not a place a hotspot or corridor can be drawn at ("the
+#: Pacific" is not Pacific, Missouri).
+OCEANS = frozenset(
+    f"{side}{sea}"
+    for sea in ("pacific", "atlantic", "indian ocean", "pacific ocean", "atlantic ocean", "arctic", "southern ocean")
+    for side in ("", "north ", "south ", "western ", "eastern ", "central ", "southwest ", "southeast ")
+) | {"high seas", "south china sea", "east china sea", "andaman sea", "arabian sea", "java sea", "coral sea", "bering sea"}
 #: Capitalised words that GeoNames has as towns but a report means otherwise.
-NOT_PLACES = frozenset(
-    "asia america americas oceania antarctica "
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-) | {"latin america", "gulf of"}
+NOT_PLACES = (
+    frozenset(
+        "asia america americas oceania antarctica "
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday".split()
+    )
+    | {"latin america", "gulf of"}
+    | OCEANS
+)
+
 _SHARED_NOUN = re.compile(
     r"\b(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+and\s+"
     r"(Central|Western|Eastern|Southern|Northern|South|North|East|West|Southeast|South-East)\s+(America|Europe|Asia|Africa)\b"
 )
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|/|&)\s*$")
-
-#: Alternative country names (folded) -> ISO code.
-COUNTRY_ALIASES = {
-    "burma": "MM",
-    "viet nam": "VN",
-    "dprk": "KP",
-    "democratic people's republic of korea": "KP",
-    "republic of korea": "KR",
-    "u.s": "US",
-    "u.s.a": "US",
-    "usa": "US",
-    "united states of america": "US",
-    "us": "US",
-    "uk": "GB",
-    "u.k": "GB",
-    "britain": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "mainland china": "CN",
-    "prc": "CN",
-    "people's republic of china": "CN",
-    "lao pdr": "LA",
-    "russian federation": "RU",
-    "uae": "AE",
-    "macao": "MO",
-    "macau": "MO",
-    "the philippines": "PH",
-    "czech republic": "CZ",
-    "ivory coast": "CI",
-    "cote d'ivoire": "CI",
-    "congo": "CG",
-    "republic of congo": "CG",
-    "congo brazzaville": "CG",
-    "drc": "CD",
-    "dr congo": "CD",
-    "democratic republic of congo": "CD",
-    "congo kinshasa": "CD",
-    "the gambia": "GM",
-    "netherlands": "NL",
-    "holland": "NL",
-    "east timor": "TL",
-    "timor leste": "TL",
-    "swaziland": "SZ",
-    "lao people's democratic republic": "LA",
-    "north korea": "KP",
-    "south korea": "KR",
-    "republic of moldova": "MD",
-    "syrian arab republic": "SY",
-    "islamic republic of iran": "IR",
-    "kingdom of saudi arabia": "SA",
-    "emirates": "AE",
-    "united republic of tanzania": "TZ",
-    "bolivarian republic of venezuela": "VE",
-    "plurinational state of bolivia": "BO",
-    "czechia": "CZ",
-    "turkiye": "TR",
-    "türkiye": "TR",
-    "north macedonia": "MK",
-    "myanmar": "MM",
-}
-
-#: Demonyms (folded) -> ISO code. "Korean" alone names neither Korea and is left out.
-DEMONYMS = {
-    "burmese": "MM", "vietnamese": "VN", "chinese": "CN", "mainland chinese": "CN",
-    "north korean": "KP", "north koreans": "KP", "south korean": "KR", "mongolian": "MN", "mongolians": "MN",
-    "thai": "TH", "cambodian": "KH", "cambodians": "KH", "khmer": "KH", "lao": "LA", "laotian": "LA",
-    "filipino": "PH", "filipina": "PH", "filipinos": "PH", "filipinas": "PH", "philippine": "PH",
-    "indonesian": "ID", "indonesians": "ID", "malaysian": "MY", "russian": "RU", "russians": "RU",
-    "belarusian": "BY", "belarusians": "BY", "uzbek": "UZ", "uzbeks": "UZ", "kazakh": "KZ", "kyrgyz": "KG",
-    "tajik": "TJ", "pakistani": "PK", "pakistanis": "PK", "indian": "IN", "indians": "IN", "nepali": "NP",
-    "nepalese": "NP", "bangladeshi": "BD", "bangladeshis": "BD", "sri lankan": "LK", "sri lankans": "LK",
-    "afghan": "AF", "kenyan": "KE", "kenyans": "KE", "ugandan": "UG", "ugandans": "UG", "rwandan": "RW",
-    "malawian": "MW", "malawians": "MW", "south african": "ZA", "nigerian": "NG", "nigerians": "NG",
-    "ethiopian": "ET", "qatari": "QA", "kuwaiti": "KW", "emirati": "AE", "saudi": "SA", "polish": "PL",
-    "ukrainian": "UA", "romanian": "RO", "british": "GB", "american": "US", "americans": "US",
-    "japanese": "JP", "taiwanese": "TW", "macanese": "MO", "singaporean": "SG", "mexican": "MX",
-    "venezuelan": "VE", "colombian": "CO", "brazilian": "BR", "paraguayan": "PY", "syrian": "SY",
-    "iraqi": "IQ", "iranian": "IR", "turkish": "TR", "egyptian": "EG", "moroccan": "MA", "ghanaian": "GH",
-    "albanian": "AL", "eritrean": "ER", "sudanese": "SD", "somali": "SO", "french": "FR", "german": "DE",
-    "spanish": "ES", "italian": "IT", "dutch": "NL", "australian": "AU", "canadian": "CA", "israeli": "IL",
-    "lebanese": "LB", "jordanian": "JO", "bahraini": "BH", "omani": "OM", "yemeni": "YE", "tanzanian": "TZ",
-    "mozambican": "MZ", "zimbabwean": "ZW", "zambian": "ZM", "congolese": "CD", "moldovan": "MD",
-    "georgian": "GE", "armenian": "AM", "azerbaijani": "AZ", "turkmen": "TM", "bhutanese": "BT",
-    "maldivian": "MV", "timorese": "TL", "bruneian": "BN", "singaporeans": "SG", "hongkonger": "HK",
-    "rohingya": "MM",
-    "salvadoran": "SV", "salvadorian": "SV", "honduran": "HN", "guatemalan": "GT", "nicaraguan": "NI",
-    "costa rican": "CR", "panamanian": "PA", "haitian": "HT", "dominican": "DO", "jamaican": "JM",
-    "ecuadorian": "EC", "peruvian": "PE", "bolivian": "BO", "chilean": "CL", "argentine": "AR",
-    "argentinian": "AR", "uruguayan": "UY", "guyanese": "GY", "cuban": "CU", "trinidadian": "TT",
-    "cameroonian": "CM", "chadian": "TD", "malian": "ML", "burkinabe": "BF", "beninese": "BJ", "togolese": "TG",
-    "senegalese": "SN", "gambian": "GM", "liberian": "LR", "sierra leonean": "SL", "guinean": "GN",
-    "ivorian": "CI", "nigerien": "NE", "djiboutian": "DJ", "south sudanese": "SS", "burundian": "BI",
-    "malagasy": "MG", "angolan": "AO", "namibian": "NA", "motswana": "BW", "gabonese": "GA",
-    "czech": "CZ", "slovak": "SK", "hungarian": "HU", "bulgarian": "BG", "serbian": "RS", "kosovar": "XK",
-    "bosnian": "BA", "croatian": "HR", "greek": "GR", "portuguese": "PT", "austrian": "AT", "swiss": "CH",
-    "belgian": "BE", "swedish": "SE", "norwegian": "NO", "danish": "DK", "finnish": "FI", "irish": "IE",
-    "estonian": "EE", "latvian": "LV", "lithuanian": "LT", "cypriot": "CY", "maltese": "MT",
-    "tunisian": "TN", "algerian": "DZ", "libyan": "LY", "palestinian": "PS",
-    "uzbekistani": "UZ", "kyrgyzstani": "KG", "tajikistani": "TJ", "kazakhstani": "KZ", "mauritanian": "MR",
-    "swazi": "SZ", "fijian": "FJ", "papua new guinean": "PG",
-}  # fmt: skip
-#: Plural demonyms ("male Cambodians", "North Koreans", "Ugandans") name the country too.
-DEMONYMS.update(
-    {k + "s": v for k, v in list(DEMONYMS.items()) if not k.endswith(("s", "ese", "sh", "ch", "i")) and k + "s" not in DEMONYMS}
-)
-DEMONYMS.update({k: v for k, v in list(DEMONYMS.items()) for k in (k.replace(" ", "-"),)})  # fmt: skip
-#: Demonyms of regions (folded) -> the region's name as the finder knows it.
-REGION_DEMONYMS = {
-    "dagestani": "dagestan", "tibetan": "tibet", "siberian": "siberia", "transnistrian": "transnistria",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -195,6 +100,11 @@ class PlaceFinder:
     """Finds place mentions; build once per run (the gazetteer index takes a second)."""
 
     def __init__(self, atlas: Any) -> None:
+        """``atlas``: :class:`~tipmap.routes.placetables.PlaceTables` (what ``extract`` loads), or
+        an atlas loaded by :func:`~tipmap.routes.atlas.load_atlas`."""
+        from tipmap.routes.placetables import PlaceTables
+
+        atlas = atlas if isinstance(atlas, PlaceTables) else PlaceTables.of_atlas(atlas)
         self.index: dict[str, list[Place]] = {}
         self.local: dict[str, Place] = {}
         inner = self._add_atlas(atlas)
@@ -255,7 +165,8 @@ class PlaceFinder:
     def _atlas_or_country(self, key: str, words: str, start: int, end: int, s: str, listed: bool) -> Mention | None:
         if key in REGION_DEMONYMS and REGION_DEMONYMS[key] in self.index:
             return Mention(self.index[REGION_DEMONYMS[key]][0], start, end, words, demonym=True)
-        if key in DEMONYMS:
+        country = self.index.get(key, [None])[0]
+        if key in DEMONYMS and not (country and country.kind == "country"):  # "Laos" is the country, not Lao people
             place = self.index.get(f"iso:{DEMONYMS[key]}", [None])[0]
             return Mention(place, start, end, words, demonym=True) if place else None
         places = self.index.get(key)
@@ -298,15 +209,13 @@ class PlaceFinder:
 
     def _add_atlas(self, atlas: Any) -> list[tuple[str, Place]]:
         inner: list[tuple[str, Place]] = []  # "Longchuan" in "Zhangfeng (Longchuan)", added last
-        for _, row in atlas.places.iterrows():
+        for row in atlas.places:
             if row["kind"] == "country":
                 continue
-            local = row.get("name_local") if isinstance(row.get("name_local"), str) else ""
-            gid = row.get("gazetteer_id")
+            local = row["name_local"]
             place = Place(
-                row["id"], row["name"], row["country"], row["kind"], row.geometry.x, row.geometry.y,
-                f"atlas place {row['id']}", gazetteer_id=int(gid) if gid == gid and gid is not None else None,
-                name_local=local,
+                row["id"], row["name"], row["country"], row["kind"], row["lon"], row["lat"],
+                f"atlas place {row['id']}", gazetteer_id=row["gazetteer_id"], name_local=local,
             )  # fmt: skip
             bare = re.sub(r"\s*\(.*\)\s*$", "", row["name"])
             short = re.sub(r"\s+(region|province|state)$", "", bare, flags=re.I)
@@ -318,7 +227,7 @@ class PlaceFinder:
     def _add_hotspots(self, atlas: Any) -> None:
         """A hotspot's proper name ("Tavan Tolgoi" of "Tavan Tolgoi coal deposits") names its place."""
         by_id = {p.key: p for places in self.index.values() for p in places}
-        for _, row in atlas.hotspots.iterrows():
+        for row in atlas.hotspots:
             run = re.match(r"^((?:[A-Z][\w'’-]*\s+){1,3}?[A-Z][\w'’-]*)\s+[a-z]", row["name"])
             place = by_id.get(row["place"])
             if run and place is not None and " " in run.group(1) and fold(run.group(1)) not in self.index:
@@ -332,7 +241,11 @@ class PlaceFinder:
             city = town(data.cities[row])
             origin = f"region, drawn at its capital {capital} (GeoNames {city.gazetteer_id})"
             place = Place(f"region:{fold(name)}", name, country, "region", city.lon, city.lat, origin)
-            for alias in (name, *aliases, re.sub(r"\s+(?:State|Province|Region)$", "", name)):
+            short = re.sub(r"\s+(?:State|Province|Region)$", "", name)
+            town_too = short != name and any(  # "Lagos" is the city, "Lagos State" the state
+                data.cities[r][2] == country and data.cities[r][5] >= TOWN_OVER_DIVISION for r in data.names.get(fold(short), ())
+            )
+            for alias in (name, *aliases, *(() if town_too else (short,))):
                 if fold(alias) not in self.index:
                     self._add(alias, place)
         for name, aliases, members, lon, lat, how in data.areas:
@@ -354,7 +267,7 @@ class PlaceFinder:
         return own + (self.gazetteer.alternate_names(place) if place.gazetteer_id else [])
 
     def _add_countries(self, atlas: Any) -> None:
-        atlas_country = {row["country"]: row for _, row in atlas.places.iterrows() if row["kind"] == "country"}
+        atlas_country = {row["country"]: row for row in atlas.places if row["kind"] == "country"}
         for code, name, capital in _countries():
             row = atlas_country.get(code)
             names = (name, *[a for a, c in COUNTRY_ALIASES.items() if c == code])
@@ -366,7 +279,7 @@ class PlaceFinder:
                 origin = f"country, drawn at its capital {at.name} ({at.origin})"
                 place = Place(f"iso:{code}", f"{name} (country-level)", code, "country", at.lon, at.lat, origin)
             elif row is not None:
-                place = Place(row["id"], row["name"], code, "country", row.geometry.x, row.geometry.y, f"atlas place {row['id']}")
+                place = Place(row["id"], row["name"], code, "country", row["lon"], row["lat"], f"atlas place {row['id']}")
             else:
                 city, where = _capital(code, capital)
                 if city is None:
@@ -438,7 +351,15 @@ class _Towns:
 
     def alternate_names(self, place: Place) -> list[str]:
         """The alternate names a town is indexed under (for scoring and review)."""
-        return [k for k, rows in self.data.alternates.items() if any(self.data.cities[r][0] == place.gazetteer_id for r in rows)]
+        if not hasattr(self, "by_row"):
+            self.by_row: dict[int, list[str]] = {}
+            for key, rows in self.data.alternates.items():
+                for r in rows:
+                    self.by_row.setdefault(r, []).append(key)
+        mine = [r for r in self.data.names.get(fold(place.name), ()) if self.data.cities[r][0] == place.gazetteer_id]
+        if not mine:  # an atlas place under another name than GeoNames': look at every town with alternates
+            mine = [r for r in self.by_row if self.data.cities[r][0] == place.gazetteer_id]
+        return [k for r in mine for k in self.by_row.get(r, [])]
 
 
 def town(row: tuple) -> Place:
@@ -459,6 +380,10 @@ def _city(name: str, country: str) -> Place | None:
 
 def _capital(code: str, capital: str) -> tuple[Place | None, str]:
     """The country's capital in GeoNames (by our name, then GeoNames' own), else its largest city."""
+    known = _towns().data.capitals
+    if known is not None:  # worked out when the index was built
+        row, where = known.get(code, (None, ""))
+        return (town(_towns().data.cities[row]), where) if row is not None else (None, "")
     other = _geonames_capitals().get(code, "")
     for name in (capital, other):
         city = _city(name, code) if name else None
@@ -492,7 +417,7 @@ def _countries() -> tuple[tuple[str, str, str], ...]:
 
 def _atlas_words(atlas: Any, known: frozenset[str]) -> frozenset[str]:
     """English words among another atlas's place names (the cached index knows the curated atlas's)."""
-    names = {fold(n) for n in atlas.places["name"]} - known
+    names = {fold(p["name"]) for p in atlas.places} - known
     return frozenset(names & _english_words()) if names - _curated_names() else frozenset()
 
 

@@ -26,8 +26,6 @@ CHUNK_ROWS = 250_000
 NA_TEXT = ["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "-nan", "-NaN"]
 
 
-
-
 @dataclass
 class Source:
     """An opened input: its format, header, declared CRS and a way to read it in chunks."""

@@ -322,34 +322,40 @@ def test_the_drafts_map_opens_in_a_browser_and_shows_the_drafts(drafts, tmp_path
 
 
 # Issue 17: real report language, measured on hand-written sentences (tests/data/extract_*.toml).
+# The first held-out half is spent (its misses were read), so both old halves are development
+# and only reported; the bar is enforced on the new held-out set, written blind by someone who
+# never saw the rules (tests/data/extract_heldout2.toml, merged by the lead).
 REPORT_PRECISION, REPORT_RECALL = 0.9, 0.7
 
 
-@pytest.fixture(scope="module")
-def halves(finder):
+def test_development_sentences_are_scored_and_reported(finder):
     from extract_scoring import HALVES, describe, run
 
-    dev = run(HALVES["dev"], finder)
-    held = run(HALVES["heldout"], finder)
-    print("\n" + describe("development", dev) + "\n" + describe("held-out", held))
-    return dev, held
+    figures = {name: run(HALVES[name], finder) for name in ("dev1", "heldout1", "dev", "dev2", "dev3")}
+    print("\n" + "\n".join(describe(name, f) for name, f in figures.items()))
+    dev = figures["dev"]
+    for layer in ("corridors", "hotspots"):  # the two halves together are the sum of each half
+        assert dev[layer][2:] == tuple(a + b for a, b in zip(figures["dev1"][layer][2:], figures["heldout1"][layer][2:]))
+        assert dev[layer][4] > 100  # expected items: both halves were read
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        "corridors",
-        pytest.param(
-            "hotspots",
-            marks=pytest.mark.xfail(strict=True, reason="held-out hotspot precision is 0.84 (recall 0.80): below the 0.9 bar"),
-        ),
-    ],
-)
-def test_report_sentences_reach_the_bar_on_the_held_out_half(halves, layer):
-    _, held = halves
-    precision, recall, *_ = held[layer]
-    assert precision >= REPORT_PRECISION, (layer, held[layer])
-    assert recall >= REPORT_RECALL, (layer, held[layer])
+@pytest.fixture(scope="module")
+def heldout2(finder):
+    from extract_scoring import HALVES, describe, run
+
+    (path,) = HALVES["heldout2"]
+    if not path.exists():
+        pytest.skip(f"{path.name} is not in this checkout: the blind held-out set is merged by the lead")
+    figures = run(path, finder)
+    print("\n" + describe("held-out 2", figures))
+    return figures
+
+
+@pytest.mark.parametrize("layer", ["corridors", "hotspots"])
+def test_report_sentences_reach_the_bar_on_the_blind_held_out_set(heldout2, layer):
+    precision, recall, *_ = heldout2[layer]
+    assert precision >= REPORT_PRECISION, (layer, heldout2[layer])
+    assert recall >= REPORT_RECALL, (layer, heldout2[layer])
 
 
 def _drafts(finder, text):
@@ -482,3 +488,171 @@ def test_the_drafts_map_can_be_drawn_without_web_tiles(tmp_path):
         result = CliRunner().invoke(main, ["extract", str(report), "-o", str(out), *([flag] if flag else [])])
         assert result.exit_code == 0, result.output
         assert ("arcgisonline" in (out / "drafts.html").read_text(encoding="utf-8")) is tiles
+
+
+def test_the_finder_reads_the_curated_atlas_without_geopandas(tmp_path):
+    """The place finder's tables read with the csv module are those of the atlas loaded as
+    GeoDataFrames; `extract --no-map` never imports geopandas (0.6 s of a 1.5 s budget)."""
+    import subprocess
+    import sys
+
+    from tipmap.routes.placetables import PlaceTables, curated_place_tables
+
+    light, full = curated_place_tables(), PlaceTables.of_atlas(load_atlas())
+    assert len(light.places) > 80 and light == full
+    code = (
+        "import sys; from tipmap.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as end:\n    assert not end.code, end.code\n"
+        "print('geopandas' in sys.modules, 'pandas' in sys.modules)"
+    )
+    report = Path(__file__).parents[1] / "benchmarks" / "one_page_report.txt"
+    imported = []
+    for flag in ("--no-map", "--map"):
+        args = [sys.executable, "-c", code, "extract", str(report), "-o", str(tmp_path / flag), flag]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        imported.append(done.stdout.split())
+    assert imported == [["False", "False"], ["True", "True"]]  # the map needs them; the drafts do not
+
+
+def test_extract_matches_the_places_of_the_users_atlas_whatever_their_sensitivity(tiny_dir, tmp_path):
+    """Not gated, as before the light loader: the report names the place itself, and the drafts
+    are the analyst's (marked draft; gated like any user file when drawn with --data).
+    'Venue Street' is restricted and 'Shelter House' confidential in the tiny atlas."""
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "Women from Source Town were trafficked to Venue Street.\nBoys from Northern Village were trafficked to Shelter House.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "d"
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(out), "--atlas", str(tiny_dir), "--no-map"])
+    assert result.exit_code == 0, result.output
+    waypoints = {r["waypoints"] for r in csv.DictReader(io.StringIO((out / "corridors.csv").read_text(encoding="utf-8")))}
+    assert waypoints == {"a-src a-venue", "b-src b-shelter"}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("places.csv", "sources.csv", "hotspots.csv"):
+        (broken / name).write_text((tiny_dir / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (broken / "hotspots.csv").write_text(
+        (tiny_dir / "hotspots.csv").read_text(encoding="utf-8").replace("a-venue", "a-nowhere"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["extract", str(report), "-o", str(tmp_path / "e"), "--atlas", str(broken), "--no-map"])
+    assert result.exit_code == 1  # a user's atlas is checked as every command checks it
+    assert "hotspots.csv, row 3, field 'place'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "routes", "sites"),
+    [
+        # a division after a town says where the town is: one place, not two
+        (
+            "Online scam operations in Shwe Kokko, Kayin State, hold victims from the PRC and Vietnam.",
+            {"CN>Shwe Kokko/MM", "VN>Shwe Kokko/MM"},
+            {("Shwe Kokko/MM", "scam_compound")},
+        ),
+        # an ocean is not a town in the United States
+        ("Chinese men are forced to work on fishing vessels that operate in the Pacific.", set(), set()),
+        ("Filipino fishers are exploited at sea in the South Atlantic and the Indian Ocean.", set(), set()),
+        # a journey in legs: the stops before "then" are transits
+        ("Nigerian victims are transported overland to Libya and then by sea to Italy.", {"NG>IT"}, set()),
+        ("Survivors were recruited in Nepal, flown to Dubai and then taken by road to Oman.", {"NP>OM"}, set()),
+        # recruited in a country for jobs in another
+        ("Women recruited in Kenya for cleaning jobs in Saudi Arabia described unpaid labour.", {"KE>SA"}, set()),
+        ("Ugandan men were promised jobs in Dubai but taken to scam compounds in Myanmar.", {"UG>MM"}, {("MM", "scam_compound")}),
+        # "X is a destination for": the corridors end there, and so does the site
+        ("The United States is a destination for victims from Mexico and Honduras.", {"MX>US", "HN>US"}, set()),
+        (
+            "Jordan is a destination for women from Sri Lanka exploited in forced labor in garment factories.",
+            {"LK>JO"},
+            {("JO", "factory")},
+        ),
+        # a site term and a country in one sentence, not tied to each other: no hotspot
+        ("The President of Indonesia signed a regulation on fishing crews.", set(), set()),
+        ("The Minister of Labor of Thailand announced new inspections of fishing boats.", set(), set()),
+        # rescued from where they were held; the town, not its country
+        (
+            "Victims of scam operations in the Philippines were rescued from a compound in Pampanga.",
+            set(),
+            {("Pampanga/PH", "scam_compound")},
+        ),
+        # a where-clause places the site at the list before it
+        (
+            "Traffickers send Lao women to Malaysia and Singapore, where they are exploited in massage parlors.",
+            {"LA>MY", "LA>SG"},
+            {("MY", "entertainment_district"), ("SG", "entertainment_district")},
+        ),
+        # a list of demonyms, and a flag is not a place
+        (
+            "Burmese, Cambodian, and Lao men are exploited on Chinese-flagged fishing vessels in Thailand.",
+            {"MM>TH", "KH>TH", "LA>TH"},
+            {("TH", "labour_site")},
+        ),
+    ],
+)
+def test_known_misses_of_the_first_session(finder, text, routes, sites):
+    assert _routes(finder, text) == routes
+    assert _sites(finder, text) == sites
+
+
+def test_the_cached_towns_read_back_as_they_were_built():
+    from tipmap.routes.gazetteer import Rows, gazetteer
+
+    built = ((1581130, "Hà Nội", "VN", 105.84117, 21.0245, 8053663), (1, "Ban Sai O'Lo", "TH", -0.5, 12.25, 0))
+    rows = Rows(*Rows.pack(built))
+    assert len(rows) == 2 and list(rows) == list(built) and rows[1] == built[1]
+    data = gazetteer()  # the index read from the cache: capitals worked out when it was built
+    hanoi = data.cities[data.capitals["VN"][0]]
+    assert hanoi[1:3] == ("Hanoi", "VN") and data.capitals["VN"][1] == "its capital"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new law bars recruitment agencies in Malaysia from charging fees to migrant workers.",  # a verb
+        "Victims were held in a police compound in Bangkok before being deported.",
+        "Authorities in Indonesia opened a new office for fishing crew welfare in Bitung.",  # no victims' story
+        "The Ministry of Labor in Thailand inspected 500 fishing vessels and found no forced labor.",
+        "A court in Jakarta convicted the owner of a fishing company for trafficking.",
+        "Officials from Laos, Myanmar and Thailand agreed to close casinos along the Mekong.",
+    ],
+)
+def test_site_words_not_tied_to_a_place_give_no_hotspot(finder, text):
+    assert _sites(finder, text) == set()
+
+
+def test_a_countrys_name_as_an_adjective_is_not_a_place(finder):
+    text = "Traffickers exploit Filipino women in bars near U.S. military bases in South Korea."
+    assert _routes(finder, text) == {"PH>KR"}
+    assert _sites(finder, text) == {("KR", "entertainment_district")}
+
+
+def test_a_site_with_nobody_harmed_there_is_no_hotspot(finder):
+    assert _sites(finder, "Korean-owned factories in Vietnam were audited for labor violations.") == set()
+    assert _sites(finder, "Korean-owned factories in Vietnam held workers in debt bondage.") == {("VN", "factory")}
+
+
+def test_people_who_travel_to_exploit_others_are_not_victims(finder):
+    assert _routes(finder, "Japanese men travel to the Philippines to exploit children in commercial sex.") == set()
+    assert _routes(finder, "Brokers smuggle North Korean women across the Yalu River into Dandong.") == {"KP>Dandong/CN"}
+
+
+def test_nationals_of_a_country_and_a_place_that_owns_the_site(finder):
+    text = "Workers held in scam compounds in Cambodia included nationals of Kenya, Uganda and Ethiopia."
+    assert _routes(finder, text) == {"KE>KH", "UG>KH", "ET>KH"}
+    text = "Macau's casinos draw women from Mongolia and Vietnam who are exploited in sex trafficking."
+    assert _routes(finder, text) == {"MN>Macau/MO", "VN>Macau/MO"}  # the atlas place of Macau
+
+
+@pytest.mark.parametrize(
+    ("text", "routes"),
+    [
+        ("Bulgarian Roma children are forced to beg and pickpocket in Austria and France.", {"BG>AT", "BG>FR"}),
+        ("Sub-Saharan African migrants are exploited in forced labor in Libya and Algeria.", {"Africa>LY", "Africa>DZ"}),
+        ("Trafficking flows from East Asia to North America have declined since 2016.", {"East Asia>North America"}),
+        ("Yazidi women were abducted in Sinjar and sold in Raqqa.", {"Sinjār/IQ>Ar Raqqah/SY"}),  # GeoNames names
+        ("Traffickers exploit Central American migrants in forced labor in Mexico en route to the United States.", {"Central America>MX"}),
+        ("Workers from Bangladesh paid recruitment fees for jobs in Malaysia, leaving them in debt bondage.", {"BD>MY"}),
+    ],
+)
+def test_ethnic_groups_region_demonyms_flows_and_intended_destinations(finder, text, routes):
+    assert _routes(finder, text) == routes
