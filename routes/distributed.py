@@ -22,6 +22,7 @@ import pandas as pd
 from tipmap.routes.hexbin import Binning, aggregate, bin_frame
 from tipmap.routes.importer import (
     COUNTS,
+    KIND,
     ImportError_,
     ImportReport,
     PointColumns,
@@ -109,9 +110,9 @@ def aggregate_dask(
         if plan.crs:
             _transformer(plan.crs, path)
     meta = _nothing(plan)
-    flags = [c for c in ("area", "repaired", "noweight", "atarea") if c in meta]
+    flags = [c for c in COUNTS if c in meta]
     rows = dd.from_map(partial(file_points, spec=columns), files, meta=meta, enforce_metadata=False)
-    bad_columns = ["file", "row", "reason", *(["kind"] if "kind" in meta else [])]
+    bad_columns = ["file", "row", "reason", *([KIND] if KIND in meta else [])]
     with _cluster(scheduler, workers, processes):
         points = rows[rows["reason"] == ""]
         # one pass: the bad rows (few), per-file tallies and the extent; nothing else is kept

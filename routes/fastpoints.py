@@ -71,9 +71,11 @@ def clean_points(
     except ImportError_:
         return None  # the general importer says what is wrong, with the line
     sep = separator(line, source)
-    header = [name.strip().strip('"') for name in line.rstrip("\r\n").split(sep)]
+    # names as pyarrow reads them (spaces kept: "lat, lon" has a column " lon"), matched as the
+    # importer matches them, case and surrounding spaces aside
+    header = [_unquoted(name) for name in line.rstrip("\r\n").split(sep)]
     lat, lon = _named(header, columns.lat, LAT_NAMES), _named(header, columns.lon, LON_NAMES)
-    lowered = {h.lower() for h in header}
+    lowered = {h.strip().lower() for h in header}
     if not lat or not lon or len(set(header)) != len(header) or lowered & set(AREA_NAMES):
         return None
     report = ImportReport(str(path))
@@ -122,16 +124,20 @@ def _stream(source: Path, sep: str, lat: str, lon: str, quoted: bool, report: Im
             report.rows += len(lats)
             report.used += len(lats)
             yield Points(lon=lons, lat=lats)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except pa.ArrowException:
         raise NotClean(str(source)) from None
     if not report.rows:
         raise NotClean(str(source))
 
 
+def _unquoted(name: str) -> str:
+    return name[1:-1].replace('""', '"') if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
 def _named(header: list[str], wanted: str | None, names: tuple[str, ...]) -> str | None:
     if wanted:
         return wanted if wanted in header else None
-    lowered = {h.lower(): h for h in header}
+    lowered = {h.strip().lower(): h for h in header}
     return next((lowered[n] for n in names if n in lowered), None)
 
 
@@ -145,7 +151,7 @@ def _read(source: Path, sep: str, lat: str, lon: str, *, quoted: bool) -> tuple[
 
     try:
         table = pc.read_csv(source, **_options(sep, lat, lon, quoted))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # a value that is no number, a ragged row, a name pyarrow reads otherwise
         return None
     if table.column(lat).null_count or table.column(lon).null_count:
         return None

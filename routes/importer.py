@@ -72,11 +72,14 @@ class PointPlan:
         return list(dict.fromkeys(c for c in wanted if c))
 
 
+#: Bookkeeping columns of a chunk (named so no column of the user's, "kind" or "area", is taken
+#: for one and dropped) and what each counts.
+KIND = "_geom_kind"
 COUNTS = {
-    "area": "polygons counted at a point inside each",
-    "repaired": "invalid polygons repaired with make_valid",
-    "atarea": "rows name a country or region, not a place: drawn at its capital or the region's point",
-    "noweight": "rows have no weight (blank or not a number): their points are counted, their weight is not",
+    "_area": "polygons counted at a point inside each",
+    "_repaired": "invalid polygons repaired with make_valid",
+    "_atarea": "rows name a country or region, not a place: drawn at its capital or the region's point",
+    "_noweight": "rows have no weight (blank or not a number): their points are counted, their weight is not",
 }
 
 
@@ -148,8 +151,8 @@ def account(points: pd.DataFrame, report: ImportReport) -> None:
         n = int(points.loc[~bad, column].sum()) if column in points else 0
         if n:
             report.counts[what] = report.counts.get(what, 0) + n
-    if "kind" in points:
-        for kind, n in points.loc[points["reason"] == "have a geometry that is not a point", "kind"].value_counts().items():
+    if KIND in points:
+        for kind, n in points.loc[points["reason"] == "have a geometry that is not a point", KIND].value_counts().items():
             report.counts.setdefault(f"_kind {kind}", 0)
             report.counts[f"_kind {kind}"] += int(n)
 
@@ -167,7 +170,7 @@ def strict_error(path: str, points: pd.DataFrame) -> ImportError_:
 def usable(points: pd.DataFrame) -> pd.DataFrame:
     """The rows of a :func:`chunk_points` frame that became points, without bookkeeping columns."""
     keep = points["reason"] == ""
-    drop = [c for c in ("reason", "kind", *COUNTS) if c in points]
+    drop = [c for c in ("reason", KIND, *COUNTS) if c in points]
     return points.loc[keep].drop(columns=drop).reset_index(drop=True)
 
 
@@ -184,11 +187,11 @@ def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan) -> pd.DataF
         lons, lats = raw[GEOM_LON].to_numpy(dtype=float), raw[GEOM_LAT].to_numpy(dtype=float)
         kinds = raw[GEOM_KIND].to_numpy(dtype=object)
         _mark(reason, ~np.isin(kinds, ["Point", "Polygon", "MultiPolygon", "None"]), "have a geometry that is not a point")
-        out["kind"] = kinds
-        out["area"] = np.isin(kinds, ["Polygon", "MultiPolygon"])
-        out["repaired"] = raw[GEOM_REPAIRED].to_numpy(dtype=bool)
+        out[KIND] = kinds
+        out["_area"] = np.isin(kinds, ["Polygon", "MultiPolygon"])
+        out["_repaired"] = raw[GEOM_REPAIRED].to_numpy(dtype=bool)
     elif plan.place:
-        lons, lats, why, out["atarea"] = resolve_column(raw[plan.place])
+        lons, lats, why, out["_atarea"] = resolve_column(raw[plan.place])
         _mark_each(reason, why)
     else:
         lats = _numbers(raw[plan.lat], reason, "have a latitude that is not a number")
@@ -202,7 +205,7 @@ def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan) -> pd.DataF
     if plan.weight:
         weights = pd.to_numeric(_blank_to_nan(raw[plan.weight]), errors="coerce").to_numpy(dtype=float)
         out[plan.weight] = weights
-        out["noweight"] = ~np.isfinite(weights)
+        out["_noweight"] = ~np.isfinite(weights)
     if plan.by:
         out[plan.by] = categories(raw[plan.by])
     why = pd.Series(reason.why, dtype=object)

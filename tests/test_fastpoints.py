@@ -17,6 +17,8 @@ CLEAN = {
     "quoted.csv": '"lat","lon","note"\n21.0285,105.8542,"a, ""quoted""\nnote over two lines"\n1e1,2.5E1,b\n',
     "tab.tsv": "lat\tlon\n21.0285\t105.8542\n",
     "spaces.csv": "lat,lon\n 21.0285 , 105.8542\n",
+    "comma-space.csv": "lat, lon\n21.0285, 105.8542\n",  # names " lon" as written (found as the importer finds them)
+    "trailing.csv": "Lat ,LON \n21.0285,105.8542\n",
 }
 
 DIRTY = {  # what the importer has to say something about: the fast road steps aside

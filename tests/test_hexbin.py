@@ -388,3 +388,18 @@ def test_hostile_group_values_stay_text_on_the_hotspots_page(tmp_path):
         "Hexagons: type = &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;",
     }
     assert 'http-equiv="Content-Security-Policy"' in html
+
+
+def test_user_columns_named_like_the_importers_bookkeeping_are_kept(tmp_path):
+    """--by kind and --weight area once crashed (KeyError 'kind'): the importer kept its own
+    'kind' and 'area' columns in each chunk and dropped the user's with them."""
+    rows = ["lat,lon,kind,area"] + [f"13.7{i % 3},100.5{i % 3},{'labour' if i % 2 else 'sex'},{i}" for i in range(30)]
+    path = tmp_path / "k.csv"
+    path.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "k.geojson"
+    args = ["hotspots", str(path), "-o", str(out), "--by", "kind", "--weight", "area", "--audience", "internal", "--resolution", "7"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    cells = pyogrio.read_dataframe(out)
+    assert set(cells["kind"]) == {"labour", "sex"} and int(cells["count"].sum()) == 30
+    assert cells["weight"].sum() == sum(range(30))  # 435
