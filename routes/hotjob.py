@@ -109,6 +109,7 @@ def _binned(source, more, columns, resolution, selection, policy, progress, stri
             pass
     import itertools
 
+    from tipmap.routes.errors import ImportError_, UsageProblem
     from tipmap.routes.importer import ImportReport, iter_points
 
     reports = [ImportReport(path) for path in (source, *more)]
@@ -117,15 +118,29 @@ def _binned(source, more, columns, resolution, selection, policy, progress, stri
         from tipmap.routes.importer import points_in_bbox
 
         chunks = points_in_bbox(chunks, selection.bbox, reports[0])
-    binning = aggregate(
-        chunks,
-        resolution=resolution,
-        weight=columns.weight,
-        by=columns.by,
-        max_resolution=policy.max_resolution,
-        progress=progress,
-    )
+    try:
+        binning = aggregate(
+            chunks,
+            resolution=resolution,
+            weight=columns.weight,
+            by=columns.by,
+            max_resolution=policy.max_resolution,
+            progress=progress,
+        )
+    except UsageProblem:
+        if any(r.used for r in reports):  # points there were, but none inside --bbox
+            raise
+        raise ImportError_(" ".join(_unusable(r) for r in reports)) from None  # a data problem: say why
     return binning, reports
+
+
+def _unusable(report: Any) -> str:
+    """One line for a file none of whose rows could be used: how many, and the first reasons."""
+    if not report.rows:
+        return f"{Path(report.path).name}: no data rows, only a header."
+    reasons = sorted(report.bad.items(), key=lambda item: min(item[1]))
+    said = "; ".join(f"{len(rows):,} {why} (first: row {min(rows)})" for why, rows in reasons[:3])
+    return f"{Path(report.path).name}: none of its {report.rows:,} rows could be used: {said}."
 
 
 def _finished(

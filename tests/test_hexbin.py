@@ -403,3 +403,21 @@ def test_user_columns_named_like_the_importers_bookkeeping_are_kept(tmp_path):
     cells = pyogrio.read_dataframe(out)
     assert set(cells["kind"]) == {"labour", "sex"} and int(cells["count"].sum()) == 30
     assert cells["weight"].sum() == sum(range(30))  # 435
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("lat,lon\n95,100\n91,100\n", "h.csv: none of its 2 rows could be used: 2 have a latitude outside ±90 (first: row 1)."),
+        ("lat;lon\n13,7;100,5\n13,8;100,6\n", "h.csv: none of its 2 rows could be used: 2 have a latitude that is not a number"),
+        ("lat,lon\n", "h.csv: no data rows, only a header."),
+    ],
+)
+def test_a_file_with_no_usable_row_says_why(tmp_path, text, message):
+    """Once only "no usable points to aggregate" (exit 2): now the file, how many rows and the
+    reasons (European decimal commas included), as a data error (exit 1), and no output."""
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(tmp_path / "m.html")])
+    assert result.exit_code == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "m.html").exists()
