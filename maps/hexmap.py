@@ -47,7 +47,7 @@ def _write_cells(cells, path: Path, suffix: str, stamp: dict) -> None:
             cells, path, driver="GPKG", layer="cells", dataset_metadata={"TIPMAP_MANIFEST": json.dumps(stamp)}
         )
     else:
-        pyogrio.write_dataframe(cells, path, driver="GeoJSON", layer_options={"RFC7946": "YES"})
+        pyogrio.write_dataframe(cells, path, driver="GeoJSON", layer="cells", layer_options={"RFC7946": "YES"})
         data = json.loads(path.read_text(encoding="utf-8"))
         data["tipmap"] = stamp
         path.write_text(json.dumps(data), encoding="utf-8")

@@ -72,8 +72,7 @@ def suppress_counts(frame, policy: DataPolicy, *, count: str = "count", also: tu
     base = policy.count_base
     for column in (count, *also):
         kept[column] = (kept[column] // base) * base
-    note = (
-        f"counts below {policy.min_count} not shown ({int(small.sum()):,} of {len(frame):,} withheld); "
-        f"counts rounded down to a multiple of {base}"
-    )
+    # how many rows were withheld is not said: under filters the public may choose, that number
+    # would tell where the small counts are
+    note = f"counts below {policy.min_count} not shown; counts rounded down to a multiple of {base}"
     return kept, note

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -242,6 +242,21 @@ def cells_table(binned: Binned, by: str | None, groups: dict[str, int]) -> pd.Da
         frame[by] = names[binned.group] if len(names) else np.empty(0, dtype=object)
     cells = pd.DataFrame({**frame, "count": binned.count, "weight": binned.weight})
     return cells.sort_values(["cell", by] if by else ["cell"], kind="stable", ignore_index=True)
+
+
+def cells_in_box(binning: Binning, box: tuple[float, float, float, float]) -> Binning:
+    """The cells whose centres lie in ``box``. A public output selects whole cells, never
+    points: moving the box's edge then changes what is shown only by whole cells, so no run
+    tells where inside a cell a point lies; and the resolution came from the box, not from
+    the points in it, so it cannot betray one point at the edge either."""
+    from h3ronpy.vector import cells_to_coordinates
+
+    west, south, east, north = box
+    cells = binning.cells
+    centres = cells_to_coordinates(cells["cell"].to_numpy())
+    lat, lon = centres.column("lat").to_numpy(), centres.column("lng").to_numpy()
+    inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    return replace(binning, cells=cells[inside].reset_index(drop=True))
 
 
 def coarsen(cells: np.ndarray, resolution: int) -> np.ndarray:

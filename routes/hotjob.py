@@ -72,6 +72,13 @@ def hotspots_job(
     policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
     columns = columns or PointColumns()
     preload(*LATER)
+    box = selection.bbox if policy.published else None
+    if box is not None:  # a public output: --bbox keeps whole cells, at a resolution the box decides
+        from tipmap.routes.hexbin import resolution_for
+
+        resolution = resolution if resolution is not None else resolution_for(box)  # the box's, not its points'
+
+        selection = replace(selection, bbox=None)
     if engine == "dask":
         from tipmap.routes.distributed import aggregate_dask
 
@@ -87,6 +94,11 @@ def hotspots_job(
         )
     else:
         binning, reports = _binned(source, more, columns, resolution, selection, policy, progress, strict)
+    if box is not None:
+        from tipmap.routes.hexbin import cells_in_box
+
+        binning = cells_in_box(binning, box)
+        selection = replace(selection, bbox=box)
     return _finished(binning, reports, policy, columns, selection, sensitivity=sensitivity, sources=(source, *more),
                      scheme=scheme, with_atlas=with_atlas, data_dir=data_dir)  # fmt: skip
 
@@ -153,12 +165,14 @@ def _finished(
     from tipmap.routes.manifest import data_manifest
 
     cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
-    if not len(cells) and len(binning.cells):
-        raise SelectionError(
-            f"every cell holds fewer than {policy.min_count} points: a public output can show none of them "
-            "(lower --min-count, or choose --audience internal)"
+    if not len(cells) and (len(binning.cells) or policy.published):
+        raise SelectionError(  # the same words for "small cells only" and "no cell": no oracle for the public
+            f"nothing to show: no cell holds {policy.min_count} or more points, and a public output shows no smaller "
+            "count (lower --min-count, or choose --audience internal)"
         )
     binning = replace(binning, cells=cells)
+    if policy.published:  # the total is the sum of what is shown: an exact one would tell the withheld
+        binning = replace(binning, points=int(cells["count"].sum()))
     binning = replace(binning, bounds=cell_bounds(binning))
     measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
     breaks = tuple(class_breaks(measure, scheme=scheme))
@@ -180,14 +194,28 @@ def _finished(
         context = replace(selection, bbox=selection.bbox or _clamp(binning.bounds))
         atlas = select(load_atlas(data_dir), context)
         atlas = None if is_empty(atlas) else atlas
-    # the files by name only, as in the manifest: a folder's name can say whose data it is
-    notes = [binning.capped, suppressed, *(r.describe().splitlines()[0].replace(r.path, Path(r.path).name, 1) for r in reports)]
+    notes = [binning.capped, suppressed, *_report_notes(reports, policy)]
+    return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
+
+
+def _report_notes(reports: list[Any], policy: Any) -> list[str]:
+    """The import report for the map's key: files by name only, as in the manifest (a folder's
+    name can say whose data it is); in a public output, rows rounded down like the counts and
+    no exact tally of rows left out (the command's own report, on stderr, has them all)."""
+    if policy.published:
+        base = policy.count_base
+        return [
+            f"{Path(r.path).name}: {r.used // base * base:,} of {r.rows // base * base:,} rows used "
+            f"(rounded down to a multiple of {base})"
+            for r in reports
+        ]
+    notes = [r.describe().splitlines()[0].replace(r.path, Path(r.path).name, 1) for r in reports]
     dropped = sum(r.dropped for r in reports)
     if dropped:
         notes.append(f"{dropped:,} rows not used (see the command's report)")
     for r in reports:  # rows used with a caveat (missing weights, places at a capital...), said in the key
         notes += [f"{n:,} {what}" for what, n in r.counts.items() if n and not what.startswith("_")]
-    return HotspotsResult(binning, breaks, tuple(reports), stamp, atlas, tuple(n for n in notes if n))
+    return notes
 
 
 def _clamp(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

@@ -164,7 +164,9 @@ def _kinds(report: ImportReport) -> str:
 def strict_error(path: str, points: pd.DataFrame) -> ImportError_:
     """The error for the first bad row of a chunk (the same for both engines)."""
     bad = points[points["reason"] != ""].sort_values("row")
-    return ImportError_(f"{path}: row {int(bad['row'].iloc[0])} {bad['reason'].iloc[0]} (--strict)")
+    reason = str(bad["reason"].iloc[0])
+    reason = "has " + reason[5:] if reason.startswith("have ") else reason  # one row: "row 301 has no coordinates"
+    return ImportError_(f"{path}: row {int(bad['row'].iloc[0])} {reason} (--strict)")
 
 
 def usable(points: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,11 @@ class DataPolicy:
     count_base: int = 1
 
     @property
+    def published(self) -> bool:
+        """Whether the output is public under small-count rules (counts withheld and rounded)."""
+        return self.min_count > 1 or self.count_base > 1
+
+    @property
     def generalised(self) -> bool:
         """Whether the points are shown only in coarse cells."""
         return self.max_resolution is not None

@@ -56,7 +56,7 @@ def load_user_data(
 def _file_layer(path: str, name: str, policy: DataPolicy, selection: Any = None, flow_columns: Any = None) -> UserLayer:
     from tipmap.routes.flows import FlowColumns, describe, gate_flows, is_case_table, read_flows
     from tipmap.routes.gate import suppress_counts
-    from tipmap.routes.hexbin import aggregate, cell_bounds, class_breaks
+    from tipmap.routes.hexbin import aggregate, cell_bounds, cells_in_box, class_breaks, resolution_for
     from tipmap.routes.importer import ImportReport, iter_points, points_in_bbox
 
     flow_columns = flow_columns or FlowColumns()
@@ -67,11 +67,17 @@ def _file_layer(path: str, name: str, policy: DataPolicy, selection: Any = None,
         return UserLayer("flows", flows, f"Case flows: {name}", path, flows.report)
     report = ImportReport(path)
     points = iter_points(path, report=report)
-    if selection is not None and selection.bbox is not None:  # the other filters need fields points do not have
-        points = points_in_bbox(points, selection.bbox, report)
-    binning = aggregate(points, max_resolution=policy.max_resolution)
+    box = selection.bbox if selection is not None else None  # the other filters need fields points do not have
+    if box is not None and not policy.published:
+        points = points_in_bbox(points, box, report)
+    resolution = resolution_for(box) if box is not None and policy.published else None
+    binning = aggregate(points, resolution=resolution, max_resolution=policy.max_resolution)
+    if box is not None and policy.published:  # whole cells by their centres, as tipmap hotspots does
+        binning = cells_in_box(binning, box)
     cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
     binning = replace(binning, cells=cells)
+    if policy.published:  # the total of what is shown, never the exact one
+        binning = replace(binning, points=int(cells["count"].sum()))
     binning = replace(binning, bounds=cell_bounds(binning))  # the cells' extent, never the points'
     for note in (binning.capped, suppressed):
         if note:

@@ -436,3 +436,75 @@ def test_attack_a_the_public_map_frame_gives_no_input_coordinate_away(tmp_path):
     assert south > 0  # the far point's cell is withheld (1 point < --min-count), not framed
     assert west <= site[0] <= east and south <= site[1] <= north
     assert (east - west) > 0.1 and (north - south) > 0.1  # a cell outline (~10 km or more), not a point
+
+
+def test_attack_i_moving_the_bbox_edge_across_a_lone_point_changes_nothing_public(tmp_path):
+    """Attack I (found by an independent tester): 60 points near Bangkok and one alone near Mae
+    Sot (16.123456 N, 98.654321 E). A public map with --bbox once said 60 points when the box
+    stopped just short of the lone point and 61 when it took it in, so narrowing the box found
+    it to 4-5 decimals, though its cell (1 point) was withheld. Now a public output keeps whole
+    cells by their centres, at a resolution the box decides, and shows only the total of what
+    it shows: the two pages carry the same cells, key and manifest (but for the box and time)."""
+    import html as html_lib
+    import re
+
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    rng = np.random.default_rng(5)
+    rows = ["lat,lon"] + [f"{13.7 + d:.6f},{100.5 + e:.6f}" for d, e in rng.normal(0, 0.05, (60, 2))] + ["16.123456,98.654321"]
+    path = tmp_path / "cases.csv"
+    path.write_text("\n".join(rows) + "\n")
+
+    def public_page(north: float) -> tuple:
+        out = tmp_path / f"map_{north}.html"
+        result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out), "--bbox", f"98.6,13.4,100.8,{north}"])
+        assert result.exit_code == 0, result.output
+        page = out.read_text(encoding="utf-8")
+        data = re.search(r'id="tipmap-data">(.*?)</script>', page, flags=re.S)[1]
+        key = re.search(r'<div id="tipmap-hexlegend".*?</div>', page, flags=re.S)[0]
+        stamp = json.loads(html_lib.unescape(re.search(r'name="tipmap-manifest" content="([^"]*)"', page)[1]))
+        for varies in ("created", "filters"):
+            stamp.pop(varies)
+        return data, key, stamp
+
+    short_of_it, taking_it_in = public_page(16.1234), public_page(16.1235)
+    assert short_of_it == taking_it_in
+    data, key, stamp = short_of_it
+    shown = sum(cell[1] for group in json.loads(data)["groups"] for cell in group["cells"])
+    assert stamp["points"] == shown and f"{shown:,} points" in key  # the total is what is shown, not 61
+    assert "withheld" not in key and "61" not in key
+
+
+def test_attack_i_an_empty_box_and_a_box_of_small_cells_read_the_same(tmp_path):
+    """The error once said "every cell holds fewer than 5 points" when the box held a few points
+    and "no usable points" when it held none: an oracle for "is anyone here?"."""
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    path = tmp_path / "cases.csv"
+    path.write_text("lat,lon\n" + "13.7,100.5\n" * 40 + "16.123456,98.654321\n")
+    said = []
+    for box in ("98.5,16.0,98.8,16.3", "90.0,0.0,91.0,1.0"):  # the lone point's box; an empty sea
+        result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(tmp_path / "m.html"), "--bbox", box])
+        said.append((result.exit_code, result.stderr))
+    assert said[0] == said[1] and said[0][0] == 2 and "nothing to show" in said[0][1]
+
+
+def test_attack_i_render_data_hexagons_keep_whole_cells_too(tmp_path):
+    """The same attack on `render --data points.csv --bbox ...`: the hexagon layer a public map
+    draws is the same whether the box's edge falls just short of the lone point or takes it in."""
+    from tipmap.routes.jobs import atlas_job
+    from tipmap.routes.selection import Selection
+
+    rng = np.random.default_rng(6)
+    rows = ["lat,lon"] + [f"{13.7 + d:.6f},{100.5 + e:.6f}" for d, e in rng.normal(0, 0.05, (60, 2))] + ["16.123456,98.654321"]
+    path = tmp_path / "cases.csv"
+    path.write_text("\n".join(rows) + "\n")
+    layers = []
+    for north in (16.1234, 16.1235):
+        result = atlas_job(Selection(bbox=(98.6, 13.4, 100.8, north)), data=(str(path),), allow_empty=True)
+        (layer,) = [x for x in result.layers if x.kind == "hexagons"]
+        layers.append(layer.data)
+    assert layers[0].cells.equals(layers[1].cells) and layers[0].points == layers[1].points
+    assert layers[0].points == int(layers[0].cells["count"].sum()) < 61

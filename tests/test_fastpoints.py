@@ -127,7 +127,7 @@ def test_a_bad_row_deep_in_a_streamed_file_sends_it_to_the_importer(tmp_path, mo
     monkeypatch.setattr(fastpoints, "FAST_MAX_BYTES", 1000)
     monkeypatch.setattr(fastpoints, "STREAM_BLOCK", 64 * 1024)
     result = hotspots_job(str(path), with_atlas=False)
-    assert result.reports[0].bad == {"have a latitude outside ±90": [60_001]} and result.binning.points == 60_000
+    assert result.reports[0].bad == {"have a latitude outside ±90": [60_001]} and result.reports[0].used == 60_000
 
 
 def test_the_job_gives_the_same_result_on_either_road(tmp_path, monkeypatch):

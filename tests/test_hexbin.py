@@ -162,7 +162,8 @@ def test_public_cells_hide_small_counts_and_round_the_rest(tmp_path):
     shown = pyogrio.read_dataframe(public)
     assert sorted(shown["count"]) == [10]
     stamp = json.loads(public.read_text())["tipmap"]
-    assert stamp["suppression"]["min_count"] == 5 and "2 of 3 withheld" in stamp["suppression"]["note"]
+    assert stamp["suppression"]["min_count"] == 5 and stamp["suppression"]["note"].startswith("counts below 5 not shown")
+    assert stamp["points"] == 10  # the total of what is shown: 16 would tell that 6 points are withheld
     assert sorted(pyogrio.read_dataframe(internal)["count"]) == [1, 3, 12]
     # the public map's extent comes from the one cell shown: the lone point far away is not in it
     assert shown.total_bounds[1] > 0
@@ -172,7 +173,7 @@ def test_public_output_of_only_small_counts_is_refused(tmp_path):
     path = tmp_path / "one.csv"
     path.write_text("lat,lon\n1.2345,0.6789\n")
     result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(tmp_path / "m.html")])
-    assert result.exit_code == 2 and "fewer than 5 points" in result.stderr
+    assert result.exit_code == 2 and "nothing to show: no cell holds 5 or more points" in result.stderr
     assert not (tmp_path / "m.html").exists()
 
 
@@ -263,12 +264,12 @@ def test_both_engines_stop_on_the_same_row_with_strict(tmp_path):
 
     path = tmp_path / "s.csv"
     path.write_text("lat,lon\n21,105\n21,105\n21,north\n95,105\n")
-    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 has a longitude that is not a number \(--strict\)"):
         both_engines(path, PointColumns(), strict=True)
     pytest.importorskip("dask.distributed")
     from tipmap.routes.distributed import aggregate_dask
 
-    with pytest.raises(ImportError_, match=r"s.csv: row 3 have a longitude that is not a number \(--strict\)"):
+    with pytest.raises(ImportError_, match=r"s.csv: row 3 has a longitude that is not a number \(--strict\)"):
         aggregate_dask(str(path), workers=1, processes=False, strict=True)
 
 

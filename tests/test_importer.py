@@ -83,7 +83,7 @@ def test_only_the_first_ten_rows_are_listed(tmp_path):
 
 def test_strict_turns_a_bad_row_into_an_error(tmp_path):
     path = write(tmp_path, "p.csv", "lat,lon\n21,105\n95,105\n")
-    with pytest.raises(ImportError_, match=r"row 2 have a latitude outside ±90 \(--strict\)"):
+    with pytest.raises(ImportError_, match=r"row 2 has a latitude outside ±90 \(--strict\)"):
         read_points(path, strict=True)
 
 
@@ -369,7 +369,7 @@ def test_coordinates_far_outside_the_named_country_or_region(tmp_path):
     points, report = read_points(write(tmp_path, "p.csv", text))
     assert points["row"].tolist() == [1, 4, 6]
     assert report.bad == {"have coordinates over 100 km outside the country or region the row names": [2, 3, 5]}
-    with pytest.raises(ImportError_, match="row 2 have coordinates over 100 km outside .* \\(--strict\\)"):
+    with pytest.raises(ImportError_, match="row 2 has coordinates over 100 km outside .* \\(--strict\\)"):
         read_points(write(tmp_path, "p.csv", text), strict=True)
 
 
