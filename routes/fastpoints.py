@@ -89,9 +89,9 @@ def clean_points(
 
 
 def _clean(lats: np.ndarray, lons: np.ndarray) -> bool:
-    """Whether every row has both coordinates, finite and in range."""
-    with np.errstate(invalid="ignore"):
-        return bool((np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)).all())
+    """Whether every row has both coordinates, finite and in range (a NaN makes min and max
+    NaN, which no comparison passes; an infinity is out of range)."""
+    return bool(lats.min() >= -90 and lats.max() <= 90 and lons.min() >= -180 and lons.max() <= 180)
 
 
 def _options(sep: str, lat: str, lon: str, quoted: bool) -> dict[str, Any]:

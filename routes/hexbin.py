@@ -221,7 +221,7 @@ def aggregate(
         )
         chosen = max_resolution
     if pending:
-        merged = {key: np.concatenate([p[key] for p in pending]) for key in pending[0]}
+        merged = pending[0] if len(pending) == 1 else {key: np.concatenate([p[key] for p in pending]) for key in pending[0]}
         parts.append(bin_chunk(merged, chosen, groups))
     binned = _joined(parts)
     if resolution is None or chosen != resolution:

@@ -33,29 +33,40 @@ def check_encoding(source: Path, encoding: str) -> bool:
     """Decode the whole file in blocks; the first undecodable byte is an error naming its line.
 
     Returns whether the file holds a double quote anywhere (no quote: no value can hold a
-    newline, which lets a parser split the file anywhere at a newline)."""
+    newline, which lets a parser split the file anywhere at a newline). Lines are counted only
+    when there is an error to place."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    line = 1
     quoted = False
-    newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
+    done = 0  # bytes before the current block
+    name = "UTF-16" if "16" in encoding else "UTF-8"
+    utf8 = name == "UTF-8"
     with open(source, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             quoted = quoted or b'"' in block
+            if utf8 and block.isascii() and not decoder.getstate()[0]:
+                done += len(block)  # plain ASCII between whole characters: valid UTF-8 as it stands
+                continue
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as err:
                 start = max(err.start, 0)
-                line += block[:start].count(newline)
                 byte = block[start] if start < len(block) else 0
-                name = "UTF-16" if "16" in encoding else "UTF-8"
+                line = _line_at(source, encoding, done + start)
                 raise ImportError_(f"{source}: line {line}: not {name} (byte 0x{byte:02x}); save the file as UTF-8") from None
-            line += block.count(newline)
+            done += len(block)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            name = "UTF-16" if "16" in encoding else "UTF-8"
+            line = _line_at(source, encoding, done)
             raise ImportError_(f"{source}: line {line}: not {name} (the file ends inside a character)") from None
     return quoted
+
+
+def _line_at(source: Path, encoding: str, offset: int) -> int:
+    """The line number of byte ``offset`` (newlines before it, plus one)."""
+    newline = "\n".encode(encoding.replace("-sig", "")) if encoding.startswith("utf-16-") else b"\n"
+    with open(source, "rb") as handle:
+        return handle.read(offset).count(newline) + 1
 
 
 def header_line(source: Path, encoding: str) -> str:

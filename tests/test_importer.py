@@ -391,3 +391,32 @@ def test_hotspots_on_a_recursive_view_is_one_line_within_seconds(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "loop.gpkg: layer 'loop' could not be counted within 3 s" in done.stderr
     assert not (tmp_path / "m.html").exists()
+
+
+def test_encoding_checked_past_plain_ascii_blocks(tmp_path):
+    """The check skips 1 MB blocks of plain ASCII: a character split across a block's end is
+    still whole UTF-8, and a bad byte after two megabytes of good lines names its line."""
+    from tipmap.routes.textfile import check_encoding
+
+    line = b"21.0285,105.8542,plain text\n"  # 28 bytes
+    lines = (1 << 20) // len(line) + 1
+    head = b"lat,lon,note\n" + line * lines
+    pad = (1 << 20) - 1 - len(head) % (1 << 20)  # put the 2-byte 'é' across the first block's end
+    good = tmp_path / "good.csv"
+    good.write_bytes(head + b"x" * pad + "é\n".encode() + line * lines)
+    check_encoding(good, "utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(head + line * lines + b"21.0,105.0,caf\xe9\n")
+    expected = 1 + 2 * lines + 1
+    with pytest.raises(ImportError_, match=rf"bad.csv: line {expected}: not UTF-8 \(byte 0xe9\)"):
+        check_encoding(bad, "utf-8")
+
+
+def test_a_character_cut_off_before_an_ascii_block_is_still_an_error(tmp_path):
+    from tipmap.routes.textfile import check_encoding
+
+    head = b"lat,lon\n" + b"21.0,105.0\n" * ((1 << 20) // 11)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(head + b"x" * ((1 << 20) - 1 - len(head)) + b"\xc3" + b"21.0,105.0\n" * 200_000)
+    with pytest.raises(ImportError_, match=r"cut.csv: line \d+: not UTF-8"):
+        check_encoding(cut, "utf-8")
