@@ -23,11 +23,9 @@ def write_hotspots(result: HotspotsResult, output: str, *, title: str, weighted:
         write_atomically(output, lambda tmp: _write_cells(cells, tmp, suffix, result.manifest), force=force)
         return
     from tipmap.maps.hexpage import hotspots_page
-    from tipmap.maps.offline import add_csp, inline_assets
-    from tipmap.maps.page import TILE_HOST, web_tiles
+    from tipmap.maps.page import finished_page, web_tiles
 
-    html = hotspots_page(result, title=title, weighted=weighted, tiles=web_tiles())
-    page = add_csp(inline_assets(html), image_host=TILE_HOST)
+    page = finished_page(hotspots_page(result, title=title, weighted=weighted, tiles=web_tiles()), offline=False)
     write_atomically(output, lambda tmp: tmp.write_text(page, encoding="utf-8"), force=force)
 
 

@@ -18,10 +18,15 @@ def page_html(fmap: folium.Map, *, offline: bool) -> str:
     Online pages fetch only web tiles (from the tile host the policy names); offline
     pages fetch nothing.
     """
+    return finished_page(fmap.get_root().render(), offline=offline)
+
+
+def finished_page(html: str, *, offline: bool) -> str:
+    """A page's HTML (folium's, or one written directly) with every script inlined and the
+    Content-Security-Policy that allows only its own scripts and, online, the tile host."""
     from tipmap.maps.offline import add_csp, inline_assets
 
-    host = None if offline else TILE_HOST
-    return add_csp(inline_assets(fmap.get_root().render()), image_host=host)
+    return add_csp(inline_assets(html), image_host=None if offline else TILE_HOST)
 
 
 def web_tiles() -> dict[str, Any]:

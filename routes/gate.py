@@ -76,3 +76,23 @@ def suppress_counts(frame, policy: DataPolicy, *, count: str = "count", also: tu
     # would tell where the small counts are
     note = f"counts below {policy.min_count} not shown; counts rounded down to a multiple of {base}"
     return kept, note
+
+
+def gate_cells(binning, policy: DataPolicy, *, box: tuple[float, float, float, float] | None = None):
+    """Cells of the user's points as the audience may see them, and the note for the key.
+
+    A public output keeps whole cells by their centres in ``box`` (the caller bins all the
+    points, at a resolution the box decides, never filtering points by it: moving the box's
+    edge then tells nothing about where inside a cell a point lies), withholds and rounds
+    small counts (:func:`suppress_counts`), and gives as total the sum of what it shows (an
+    exact total would tell how many were withheld). The extent is the cells' outline, never
+    the points'."""
+    from tipmap.routes.hexbin import cell_bounds, cells_in_box
+
+    if box is not None and policy.published:
+        binning = cells_in_box(binning, box)
+    cells, note = suppress_counts(binning.cells, policy, also=("weight",))
+    binning = replace(binning, cells=cells)
+    if policy.published:
+        binning = replace(binning, points=int(cells["count"].sum()))
+    return replace(binning, bounds=cell_bounds(binning)), note

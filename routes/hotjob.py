@@ -95,10 +95,7 @@ def hotspots_job(
     else:
         binning, reports = _binned(source, more, columns, resolution, selection, policy, progress, strict)
     if box is not None:
-        from tipmap.routes.hexbin import cells_in_box
-
-        binning = cells_in_box(binning, box)
-        selection = replace(selection, bbox=box)
+        selection = replace(selection, bbox=box)  # the gate keeps the cells in it
     return _finished(binning, reports, policy, columns, selection, sensitivity=sensitivity, sources=(source, *more),
                      scheme=scheme, with_atlas=with_atlas, data_dir=data_dir)  # fmt: skip
 
@@ -160,20 +157,17 @@ def _finished(
 ) -> HotspotsResult:
     """Small counts withheld, class breaks, manifest, notes and the atlas context."""
     from tipmap.routes.errors import SelectionError
-    from tipmap.routes.gate import suppress_counts
-    from tipmap.routes.hexbin import cell_bounds, class_breaks
+    from tipmap.routes.gate import gate_cells
+    from tipmap.routes.hexbin import class_breaks
     from tipmap.routes.manifest import data_manifest
 
-    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
-    if not len(cells) and (len(binning.cells) or policy.published):
+    shown, suppressed = gate_cells(binning, policy, box=selection.bbox)
+    if not len(shown.cells) and (len(binning.cells) or policy.published):
         raise SelectionError(  # the same words for "small cells only" and "no cell": no oracle for the public
             f"nothing to show: no cell holds {policy.min_count} or more points, and a public output shows no smaller "
             "count (lower --min-count, or choose --audience internal)"
         )
-    binning = replace(binning, cells=cells)
-    if policy.published:  # the total is the sum of what is shown: an exact one would tell the withheld
-        binning = replace(binning, points=int(cells["count"].sum()))
-    binning = replace(binning, bounds=cell_bounds(binning))
+    binning = shown
     measure = binning.cells["weight" if columns.weight else "count"].to_numpy()
     breaks = tuple(class_breaks(measure, scheme=scheme))
     source, *more = sources

@@ -8,7 +8,7 @@ before anything is computed from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +55,8 @@ def load_user_data(
 
 def _file_layer(path: str, name: str, policy: DataPolicy, selection: Any = None, flow_columns: Any = None) -> UserLayer:
     from tipmap.routes.flows import FlowColumns, describe, gate_flows, is_case_table, read_flows
-    from tipmap.routes.gate import suppress_counts
-    from tipmap.routes.hexbin import aggregate, cell_bounds, cells_in_box, class_breaks, resolution_for
+    from tipmap.routes.gate import gate_cells
+    from tipmap.routes.hexbin import aggregate, class_breaks, resolution_for
     from tipmap.routes.importer import ImportReport, iter_points, points_in_bbox
 
     flow_columns = flow_columns or FlowColumns()
@@ -71,18 +71,13 @@ def _file_layer(path: str, name: str, policy: DataPolicy, selection: Any = None,
     if box is not None and not policy.published:
         points = points_in_bbox(points, box, report)
     resolution = resolution_for(box) if box is not None and policy.published else None
-    binning = aggregate(points, resolution=resolution, max_resolution=policy.max_resolution)
-    if box is not None and policy.published:  # whole cells by their centres, as tipmap hotspots does
-        binning = cells_in_box(binning, box)
-    cells, suppressed = suppress_counts(binning.cells, policy, also=("weight",))
-    binning = replace(binning, cells=cells)
-    if policy.published:  # the total of what is shown, never the exact one
-        binning = replace(binning, points=int(cells["count"].sum()))
-    binning = replace(binning, bounds=cell_bounds(binning))  # the cells' extent, never the points'
+    binning, suppressed = gate_cells(
+        aggregate(points, resolution=resolution, max_resolution=policy.max_resolution), policy, box=box
+    )
     for note in (binning.capped, suppressed):
         if note:
             report.notes.append(note)
-    breaks = tuple(class_breaks(binning.cells["count"].to_numpy())) if len(cells) else ()
+    breaks = tuple(class_breaks(binning.cells["count"].to_numpy())) if len(binning.cells) else ()
     return UserLayer("hexagons", binning, f"Points (hexagons): {name}", path, report, breaks)
 
 
