@@ -487,6 +487,8 @@ def outreach(
     written = write_outreach(result, directory, force=force, offline=not online, paper=paper)
     for plan in result.plans or (result.plan,):
         click.echo(to_text(plan), nl=False)
+    for report in result.reports:  # the team's files: rows used, and every row not used and why
+        click.echo(report.describe(), err=True)
     click.echo(f"wrote {len(written)} files in {directory}", err=True)
     click.echo(result.plan.withheld, err=True)
 

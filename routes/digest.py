@@ -27,7 +27,8 @@ def file_sha256(paths: list[str]) -> str:
 def input_paths(source: str, more: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The files an output of the user's data was made from: ``source`` (a file, a glob or a
     directory of partitions) and ``more``."""
-    paths = sorted(glob.glob(source)) if any(c in source for c in "*?[") else [source]
+    literal = Path(source).exists() or not any(c in source for c in "*?[")  # "d[1].csv" is a name, when it exists
+    paths = [source] if literal else sorted(glob.glob(source))
     if len(paths) == 1 and Path(paths[0]).is_dir():
         paths = sorted(str(p) for p in Path(paths[0]).iterdir() if p.is_file())
     return paths + list(more)

@@ -45,7 +45,8 @@ def partition_files(source: str) -> list[str]:
     if path.is_dir():
         files = sorted(str(p) for p in path.iterdir() if p.suffix.lower() in PARTITION_SUFFIXES)
     else:
-        files = sorted(glob.glob(source)) if any(ch in source for ch in "*?[") else ([source] if path.is_file() else [])
+        pattern = not path.exists() and any(ch in source for ch in "*?[")  # "d[1].csv" is a name, when it exists
+        files = sorted(glob.glob(source)) if pattern else ([source] if path.is_file() else [])
     if not files:
         raise ImportError_(f"{source}: no CSV, Parquet, Feather or Excel files to read")
     kinds = {Path(f).suffix.lower() for f in files}

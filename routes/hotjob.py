@@ -72,7 +72,7 @@ def hotspots_job(
     policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
     columns = columns or PointColumns()
     preload(*LATER)
-    digest = _hashing(source, more)  # the manifest's input hash, on its own thread while the points are read
+    digest = _hashing(source, more, engine)  # the manifest's input hash, on its own thread while the points are read
     box = selection.bbox if policy.published else None
     if box is not None:  # a public output: --bbox keeps whole cells, at a resolution the box decides
         from tipmap.routes.hexbin import resolution_for
@@ -101,18 +101,26 @@ def hotspots_job(
                      scheme=scheme, with_atlas=with_atlas, data_dir=data_dir, digest=digest.result())  # fmt: skip
 
 
-def _hashing(source: str, more: tuple[str, ...]) -> Any:
-    """The input files' SHA-256, computed on a daemon thread of its own (a run that fails on
-    bad input does not wait for it); ``.result()`` waits for it and re-raises its error."""
+def _hashing(source: str, more: tuple[str, ...], engine: str) -> Any:
+    """The SHA-256 of the files that are read (the partitions the dask engine reads), computed
+    on a daemon thread of its own (a run that fails on bad input does not wait for it);
+    ``.result()`` waits for it and re-raises its error."""
     import threading
 
     from tipmap.routes.digest import file_sha256, input_paths
 
+    def paths() -> list[str]:
+        if engine == "dask":
+            from tipmap.routes.distributed import partition_files
+
+            return partition_files(source)
+        return input_paths(source, more)
+
     class Hashing(threading.Thread):
         def run(self) -> None:
             try:
-                self.value, self.error = file_sha256(input_paths(source, more)), None
-            except OSError as error:  # the reader reports an unreadable file; raised here only if it did not
+                self.value, self.error = file_sha256(paths()), None
+            except Exception as error:  # noqa: BLE001  (the reader reports it first; raised here only if it did not)
                 self.value, self.error = "", error
 
         def result(self) -> str:

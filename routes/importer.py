@@ -263,7 +263,7 @@ def _numbers(values: pd.Series, reason: Reasons, why: str) -> np.ndarray:
 
 
 def _check_ranges(lons: np.ndarray, lats: np.ndarray, rows: np.ndarray, reason: Reasons, path: str) -> None:
-    finite = np.isfinite(lons) & np.isfinite(lats)
+    finite = np.isfinite(lons) & np.isfinite(lats) & reason.free  # rows already not used (ragged ones) say nothing
     with np.errstate(invalid="ignore"):
         bad_lat = finite & (np.abs(lats) > 90)
         bad_lon = finite & (np.abs(lons) > 180)

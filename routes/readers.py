@@ -78,7 +78,7 @@ def _open_text(source: Path) -> Source:
     if line.count(sep) + 1 > MAX_COLUMNS:
         raise ImportError_(f"{source}: {line.count(sep) + 1:,} columns is over the limit of {MAX_COLUMNS:,}")
     try:
-        header = [str(c) for c in pd.read_csv(source, sep=sep, nrows=0, encoding=encoding).columns]
+        header = [str(c) for c in pd.read_csv(source, sep=sep, nrows=0, encoding=encoding, index_col=False).columns]
     except pd.errors.ParserError as err:
         raise ImportError_(f"{source}: not readable as CSV: {_message(err)}") from None
 
@@ -89,6 +89,7 @@ def _open_text(source: Path) -> Source:
             sep=sep,
             encoding=encoding,
             usecols=columns,
+            index_col=False,  # rows longer than the header never make an index of their first fields
             dtype={c: str for c in names if c not in numeric},
             keep_default_na=False,
             na_values={c: NA_TEXT for c in numeric},

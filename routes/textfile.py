@@ -93,20 +93,31 @@ def ragged_rows(source: Path, encoding: str, sep: str) -> dict[int, int]:
 
     A reader told which columns to keep takes a row's fields by position and ignores the
     rest, so "1,20,21.0,105.8" under "victims,lat,lon" would be read as latitude 20,
-    longitude 21: a point in the wrong place, said by nobody. pyarrow parses the file once
-    (quotes and newlines inside them as a CSV reader does; blank lines skipped, as pandas
-    skips them) and names every such row; rows with fewer fields read as blanks and are
-    checked as such."""
+    longitude 21: a point in the wrong place, said by nobody. Lines are counted as pandas
+    counts rows: lines of nothing but spaces and tabs are skipped, and a line may end in LF,
+    CRLF or CR alone (Excel for Mac). A header ending in separators ("victims,lat,lon,") names
+    no column there: a row with a value under no name is ragged too (in files with no double
+    quote). Files with no double quote are scanned line by line with numpy; files with one
+    are parsed by pyarrow, quotes and newlines inside them as a CSV reader does."""
+    if encoding == "utf-8" and len(sep.encode()) == 1 and not _has_quote(source):
+        return _ragged_unquoted(source, sep.encode())
+    return _ragged_parsed(source, encoding, sep)
+
+
+def _ragged_parsed(source: Path, encoding: str, sep: str) -> dict[int, int]:
     import pyarrow as pa
     import pyarrow.csv as pc
 
-    if encoding == "utf-8" and len(sep.encode()) == 1 and not _has_quote(source):
-        return _ragged_unquoted(source, sep.encode())
     found: dict[int, int] = {}
+    blank = [0]  # lines of spaces and tabs pyarrow counts and pandas skips, so far
 
     def seen(row) -> str:
-        if row.actual_columns > row.expected_columns and row.number is not None:
-            found[row.number - 1] = row.actual_columns  # pyarrow counts the header as row 1
+        if row.number is None:
+            return "skip"
+        if row.actual_columns == 1 and not row.text.strip(" \t\r\n"):
+            blank[0] += 1
+        elif row.actual_columns > row.expected_columns:
+            found[row.number - 1 - blank[0]] = row.actual_columns  # pyarrow counts the header as row 1
         return "skip"
 
     try:
@@ -128,40 +139,63 @@ def _has_quote(source: Path) -> bool:
         return any(b'"' in block for block in iter(lambda: handle.read(1 << 22), b""))
 
 
+def _lines(source: Path):
+    """The file in blocks of whole lines, every line ending in LF (CRLF and CR alone turned
+    into LF; a CRLF cut between two blocks only adds an empty line, which is skipped)."""
+    rest = b""
+    with open(source, "rb") as handle:
+        while block := handle.read(1 << 25):
+            data = rest + block if rest else block
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            cut = data.rfind(b"\n") + 1
+            data, rest = data[:cut], data[cut:]
+            if data:
+                yield data
+    if rest:
+        yield rest.replace(b"\r", b"\n") + b"\n"
+
+
 def _ragged_unquoted(source: Path, sep: bytes) -> dict[int, int]:
-    """:func:`ragged_rows` of a UTF-8 file with no double quote: every line is a row (empty
-    lines skipped), its fields its separators plus one; counted with numpy, block by block."""
+    """:func:`ragged_rows` of a UTF-8 file with no double quote: every line is a row (lines of
+    spaces and tabs skipped), its fields its separators plus one; counted with numpy."""
     import numpy as np
 
     found: dict[int, int] = {}
-    expected = None  # the header's fields
+    expected = named = 0  # the header's fields, and those with a name (no trailing separators)
     row = 0  # data rows before the block
-    rest = b""
-    with open(source, "rb") as handle:
-        while True:
-            block = handle.read(1 << 25)
-            data = rest + block
-            if block:
-                cut = data.rfind(b"\n") + 1
-                data, rest = data[:cut], data[cut:]
-            else:
-                rest = b""
-                if data and not data.endswith(b"\n"):
-                    data += b"\n"  # the last line has no newline
-            if not data:
-                if not block:
-                    return found
-                continue
-            raw = np.frombuffer(data, dtype=np.uint8)
-            ends = np.flatnonzero(raw == 10)
-            starts = np.r_[0, ends[:-1] + 1]
-            length = ends - starts - (raw[np.maximum(ends - 1, 0)] == 13)  # CRLF: the CR is no content
-            seps = np.flatnonzero(raw == sep[0])
-            fields = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1
-            fields = fields[length > 0]
-            if expected is None and len(fields):
-                expected, fields = int(fields[0]), fields[1:]
-            if expected is not None:
-                for i in np.flatnonzero(fields > expected):
-                    found[row + int(i) + 1] = int(fields[i])
-                row += len(fields)
+    for data in _lines(source):
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        starts = np.r_[0, ends[:-1] + 1]
+        seps = np.flatnonzero(raw == sep[0])
+        first_sep = np.searchsorted(seps, starts)
+        fields = np.searchsorted(seps, ends) - first_sep + 1
+        keep = (fields > 1) | _not_blank(data, starts, ends, fields)
+        starts, ends, fields, first_sep = starts[keep], ends[keep], fields[keep], first_sep[keep]
+        if not expected and len(fields):
+            header = data[starts[0] : ends[0]].split(sep)
+            expected = named = len(header)
+            while named > 1 and not header[named - 1].strip():
+                named -= 1
+            starts, ends, fields, first_sep = starts[1:], ends[1:], fields[1:], first_sep[1:]
+        ragged = fields > expected
+        if named < expected:  # a value past the named columns: after the last name's separator, more than separators
+            past = (fields > named) & ~ragged
+            after = seps[np.minimum(first_sep + named - 1, len(seps) - 1)] + 1
+            for i in np.flatnonzero(past & (ends - after > fields - named - 1)):
+                ragged[i] = bool(data[after[i] : ends[i]].replace(sep, b"").strip(b" \t"))
+        for i in np.flatnonzero(ragged):
+            found[row + int(i) + 1] = int(fields[i])
+        row += len(fields)
+    return found
+
+
+def _not_blank(data: bytes, starts, ends, fields):
+    """Which one-field lines hold more than spaces and tabs (pandas skips the others)."""
+    import numpy as np
+
+    out = np.zeros(len(starts), dtype=bool)
+    for i in np.flatnonzero(fields == 1):
+        out[i] = bool(data[starts[i] : ends[i]].strip(b" \t"))
+    return out

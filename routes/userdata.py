@@ -189,15 +189,16 @@ def _waypoints(path: str, report: Any) -> tuple[Any, Any]:
 
 
 def _attributes(path: str):
-    """The file's attribute table, one row per data row (for site names, kinds, notes)."""
+    """The file's attribute table, one row per data row (for site names, kinds, notes), read
+    by the same reader as its points (any separator, UTF-16, Excel, vector formats)."""
     import pandas as pd
+    from tipmap.routes.readers import open_source
 
-    suffix = Path(path).suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
-    import pyogrio
-
-    return pyogrio.read_dataframe(path, read_geometry=False)
+    source = open_source(path)
+    # the header's columns named: a row with more fields than the header is not read (and its
+    # point is reported by the importer, never used)
+    chunks = [raw for _, raw in source.chunks(list(dict.fromkeys(source.header)) if source.format == "text" else None)]
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
 
 
 def _column(frame, names: tuple[str, ...], rows) -> list[Any]:

@@ -484,3 +484,23 @@ def test_the_hotspots_manifest_hashes_every_input_file_whole(tmp_path):
         result = CliRunner().invoke(main, ["hotspots", *args, "-o", str(out), "--audience", "internal", "--force"])
         assert result.exit_code == 0, result.output
         assert json.loads(pq.read_schema(out).metadata[b"tipmap_manifest"])["data_sha256"] == digest
+
+
+def test_a_file_named_with_brackets_is_hashed_as_itself_not_as_a_pattern(tmp_path):
+    """Found by an independent tester: 'd[1].csv' was taken as a glob, so the manifest hashed
+    'd1.csv' (or nothing) instead of the file read."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    rows = "lat,lon\n" + "".join(f"13.7{i},100.5{i}\n" for i in range(30))
+    named = tmp_path / "d[1].csv"
+    named.write_text(rows, encoding="utf-8")
+    (tmp_path / "d1.csv").write_text(rows + "13.9,100.9\n", encoding="utf-8")  # what the pattern would match
+    for engine in ("pandas", "dask"):
+        out = tmp_path / f"cells-{engine}.parquet"
+        args = ["hotspots", str(named), "-o", str(out), "--audience", "internal", "--engine", engine]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        stamp = json.loads(pq.read_schema(out).metadata[b"tipmap_manifest"])
+        assert stamp["data_sha256"] == hashlib.sha256(b"d[1].csv\0" + named.read_bytes()).hexdigest(), engine

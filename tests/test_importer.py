@@ -484,3 +484,36 @@ def test_ragged_rows_are_found_alike_with_and_without_quotes_anywhere(tmp_path, 
     assert ragged_rows(quoted, "utf-8", ";") == expected
     points, report = read_points(plain)
     assert sorted(points["row"]) == [1, 3, 5] and report.rows == 6
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("whitespace line", "victims,lat,lon\n1,13.01,100.01\n   \n2,13.02,100.02\n1,20,21.0,105.8\n4,13.04,100.04\n"),
+        ("tab line, quoted", 'victims,lat,lon,note\n1,13.01,100.01,"a"\n\t \n2,13.02,100.02,b\n1,20,21.0,105.8,x\n4,13.04,100.04,c\n'),
+        ("Excel for Mac (CR)", "victims,lat,lon\r1,13.01,100.01\r\r2,13.02,100.02\r1,20,21.0,105.8\r4,13.04,100.04\r"),
+        ("trailing separator header", "victims,lat,lon,\n1,13.01,100.01\n2,13.02,100.02,\n1,20,21.0,105.8\n4,13.04,100.04, \n"),
+    ],
+)
+def test_ragged_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path, name, text):
+    """Found by an independent tester: a line of spaces (skipped by pandas, counted by the scan)
+    moved every later row number by one, so the good row was dropped and the shifted one used;
+    CR-only line ends hid the row; a header ending in a comma hid a value past its names."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(text.encode())
+    points, report = read_points(path)
+    assert list(report.bad) == ["have more fields than the header (a separator inside a value that is not quoted?)"], name
+    assert report.bad[list(report.bad)[0]] == [3], name
+    assert sorted(points["row"]) == [1, 2, 4], name
+    assert not (points["lat"] == 20.0).any(), name
+
+
+def test_ragged_rows_do_not_count_toward_the_swapped_columns_check(tmp_path):
+    """'13,01' written with decimal commas in a comma file: rows 1-2 are ragged, not swapped."""
+    path = tmp_path / "p.csv"
+    path.write_text("victims,lat,lon\n1,13,01,100,01\n2,13,02,100,02\n3,13.03,100.03\n", encoding="utf-8")
+    points, report = read_points(path)
+    assert sorted(points["row"]) == [3] and report.bad[RAGGED_WHY] == [1, 2]
+
+
+RAGGED_WHY = "have more fields than the header (a separator inside a value that is not quoted?)"

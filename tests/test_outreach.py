@@ -423,3 +423,28 @@ def test_a_waypoint_file_with_no_point_is_one_line(tmp_path):
     result = _run("--near", "24.0,97.85", "--radius", "50km", "--data", path, "--no-atlas", "-o", tmp_path / "p")
     assert result.exit_code == 1 and result.stderr == f"Error: {path}: no waypoint or point placemark to plan on\n"
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding", "text"),
+    [
+        ("semicolons", "utf-8", "name;kind;lat;lon;notes\nKaraoke One;karaoke bar;24.05;97.85;ask for Ms. Lin\n"),
+        ("UTF-16 from Excel", "utf-16", "name\tkind\tlat\tlon\tnotes\nKaraoke One\tkaraoke bar\t24.05\t97.85\task for Ms. Lin\n"),
+        (
+            "an unquoted comma",
+            "utf-8",
+            "name,kind,lat,lon,notes\nKaraoke One,karaoke bar,24.05,97.85,ask for Ms. Lin\nPier, 3,boat,24.1,97.85,\n",
+        ),
+    ],
+)
+def test_team_sites_are_read_by_the_same_reader_as_every_other_file(tmp_path, name, encoding, text):
+    """Found by an independent tester: site names and notes were read with a comma-only
+    pd.read_csv, so a semicolon list became 'Site 1', UTF-16 and a ragged row crashed."""
+    path = tmp_path / ("sites.tsv" if "\t" in text else "sites.csv")
+    path.write_bytes(text.encode(encoding))
+    result = _run("--near", "24.0,97.85", "--radius", "20km", "--data", path, "--no-atlas", "-o", tmp_path / "p")
+    assert result.exit_code == 0, (name, result.output)
+    rows = _rows(tmp_path / "p")
+    assert [(r["name"], r["kind"], r["notes"]) for r in rows] == [("Karaoke One", "karaoke bar", "ask for Ms. Lin")], name
+    if "Pier" in text:
+        assert "1 row has more fields than the header" in result.stderr and "(row 2)" in result.stderr
