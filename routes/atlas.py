@@ -134,23 +134,27 @@ def _curated_atlas() -> Atlas:
     """
     import pickle
 
-    from tipmap.routes.cachefiles import read_private, write_private
+    from tipmap.routes.cachefiles import own, read_private, write_private
 
     root = default_directory()
-    path = _cache_file(_data_hash(root))
+    data_hash = _data_hash(root)
+    path = _cache_file(data_hash)
     blob = read_private(path)
     if blob:
         try:
             atlas = pickle.loads(blob)
-            if isinstance(atlas, Atlas):
+            if isinstance(atlas, Atlas) and atlas.data_hash == data_hash:  # built from these very files
                 return atlas
         except Exception:  # noqa: BLE001  (a corrupt or foreign file: build the atlas again)
             pass
     atlas = _loaded(root)
     if write_private(path, pickle.dumps(atlas, protocol=pickle.HIGHEST_PROTOCOL)):
-        for stale in path.parent.glob("atlas-v*.pickle"):  # built by other data or code: never read again
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        for stale in path.parent.glob("atlas-v*.pickle"):  # this user's, built by other data or code
+            try:
+                if stale != path and own(stale.stat()):
+                    stale.unlink()
+            except OSError:
+                pass
     return atlas
 
 
@@ -158,13 +162,16 @@ def _cache_file(data_hash: str) -> Path:
     """The cache file of the curated atlas whose files hash to ``data_hash``, for this code."""
     import sys
 
+    import pyproj
     import shapely
     from tipmap.routes.gazetteer import cache_dir
 
     digest = hashlib.sha256(data_hash.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sorted(Path(__file__).parent.glob("*.py")):  # the code that builds and checks it
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    libraries = (sys.implementation.cache_tag, pd.__version__, gpd.__version__, shapely.__version__)
+    for table in sorted(p.name for p in default_directory().iterdir() if p.name.endswith(".csv")):
+        digest.update(table.encode() + b"\0" + default_directory().joinpath(table).read_bytes())  # countries.csv...
+    libraries = (sys.implementation.cache_tag, pd.__version__, gpd.__version__, shapely.__version__, pyproj.__version__)
     digest.update(" ".join(libraries).encode())
     return cache_dir() / f"atlas-v{CACHE_FORMAT}-{digest.hexdigest()[:16]}.pickle"
 

@@ -123,3 +123,12 @@ def test_a_gazetteer_index_others_may_write_is_not_read(tmp_path, monkeypatch):
             gaz.gazetteer()
     finally:
         gaz.gazetteer.cache_clear()
+
+
+def test_a_pickle_of_other_atlas_files_is_not_served_even_under_this_name(cache):
+    """Found by an independent tester: a stale pickle renamed onto the key was used as it was."""
+    built = load_atlas()
+    (path,) = cached_files(cache)
+    path.write_bytes(pickle.dumps(replace(built, corridors=built.corridors.iloc[:1], data_hash="0" * 64)))
+    os.chmod(path, 0o600)
+    assert len(load_atlas().corridors) == len(built.corridors)
