@@ -39,15 +39,19 @@ class Placer:
     ``placed`` (display-space boxes) may be extended by the caller; boxes are not changed once
     added. Positions are tried first with the least box any text of that style has (no width,
     one line high), which rules out blocked positions without measuring the label; the label's
-    size is then measured once (on a reusable text), its box at each position is computed
-    from the anchor, offset and alignment, and only the chosen position gets an annotation,
-    measured where it stands and checked again before it is kept.
+    width is then measured once (one renderer call per distinct string and style, no text
+    layout), its box at each position is computed from the anchor, offset and alignment with
+    the least line height (so it lies inside the label's real box: a position it finds blocked
+    is blocked), and only the chosen position gets an annotation, measured where it stands
+    and checked again before it is kept.
     """
 
     ax: Axes
     placed: list[Bbox]
     _extents: np.ndarray = field(default_factory=lambda: np.empty((0, 4)), repr=False)
     _probes: dict[tuple, Text] = field(default_factory=dict, repr=False)
+    _widths: dict[tuple, float] = field(default_factory=dict, repr=False)
+    _lines: dict[tuple, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def on(cls, ax: Axes, obstacles: list[Bbox] | None = None) -> Placer:
@@ -62,7 +66,7 @@ class Placer:
         if not self.ax.contains_point((ax_, ay_)):  # matplotlib draws no annotation of a point outside
             return None
         per_point = self.ax.figure.dpi / 72.0
-        line = self._probe(style, renderer, "lp").height
+        line = self._line_height(style, renderer)
         hopeful = [
             (dx, dy, ha, va)
             for dx, dy, ha, va in positions
@@ -70,10 +74,10 @@ class Placer:
         ]  # a position where even the least box is blocked is blocked for this label too
         if not hopeful:
             return None
-        size = self._probe(style, renderer, text)
+        width = self._width(style, renderer, text)
         label = None
         for dx, dy, ha, va in hopeful:
-            if not self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, size.width, size.height, ha, va), frame):
+            if not self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, width, line, ha, va), frame):
                 continue
             if label is None:
                 label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
@@ -89,17 +93,39 @@ class Placer:
             label.remove()
         return None
 
-    def _probe(self, style: dict, renderer, text: str) -> Bbox:
-        """The box of ``text`` in ``style`` (pixels; only its size counts), measured by one
-        reusable text per style instead of an annotation per candidate."""
+    def _probe(self, style: dict) -> tuple[tuple, Text]:
+        """The key of ``style``'s sizing part and one reusable text in it (never drawn)."""
         sizing = {k: v for k, v in style.items() if k in _SIZING}
         key = tuple(sorted(sizing.items()))
         if key not in self._probes:
             self._probes[key] = Text(0, 0, "", **sizing)
             self._probes[key].set_figure(self.ax.figure)
-        probe = self._probes[key]
-        probe.set_text(text)
-        return probe.get_window_extent(renderer)
+        return key, self._probes[key]
+
+    def _line_height(self, style: dict, renderer) -> float:
+        """The least height of a one-line text in ``style`` (pixels): that of a blank, whose
+        box is the font's ascent and descent; a label's box is at least as high."""
+        key, probe = self._probe(style)
+        if key not in self._lines:
+            probe.set_text(" ")
+            self._lines[key] = probe.get_window_extent(renderer).height
+        return self._lines[key]
+
+    def _width(self, style: dict, renderer, text: str) -> float:
+        """The width of ``text`` in ``style`` (pixels), measured once per string and style
+        (the renderer's measure of each line, as a text's layout takes it)."""
+        key, probe = self._probe(style)
+        if (key, text) not in self._widths:
+            if "$" in text:  # may be mathtext, which only a text's layout measures
+                probe.set_text(text)
+                self._widths[key, text] = probe.get_window_extent(renderer).width
+            else:
+                props = probe.get_fontproperties()
+                self._widths[key, text] = max(  # a text's box is as wide as its widest line
+                    renderer.get_text_width_height_descent(line, props, ismath=False)[0] if line else 0.0
+                    for line in text.split("\n")
+                )
+        return self._widths[key, text]
 
     def _free(self, box: Box, frame: Box) -> bool:
         """Whether ``box`` lies inside ``frame`` and overlaps no placed box (as Bbox.overlaps)."""
