@@ -19,7 +19,7 @@ from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
 from tipmap.maps.plaintext import plain_figure, plain_metadata
-from tipmap.maps.static_arrows import Head, HeadCollection, draw_heads
+from tipmap.maps.static_arrows import Head, HeadCollection, draw_heads, draw_strokes
 from tipmap.maps.static_basemap import draw_land
 from tipmap.maps.static_layers import draw_user_layers
 from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
@@ -96,6 +96,7 @@ def write_static(
         audience=result.selection.audience,
         view_bounds=result.view,
         layers=result.layers,
+        raster=fmt == "png",
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
@@ -119,8 +120,10 @@ def plot_atlas(
     audience: str = "public",
     view_bounds: tuple[float, float, float, float] | None = None,
     layers: tuple = (),
+    raster: bool = False,
 ) -> tuple[Figure, PlotReport]:
-    """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure."""
+    """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure; for a
+    ``raster`` output (PNG at ``dpi``), land is simplified to a quarter of a pixel."""
     report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
     report.withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
     fig = Figure(figsize=inches, dpi=dpi)
@@ -132,7 +135,7 @@ def plot_atlas(
     extent = carto.projected_extent(view, crs, aspect=box.width / box.height)
     report.crs, report.centre = crs.srs, view.centre
     countries = carto.basemap_in_crs(view, crs)
-    _draw_basemap(ax, atlas, countries)
+    _draw_basemap(ax, atlas, countries, (extent[2] - extent[0]) / box.width / 4 if raster else 0.0)
     ax.set_xlim(extent[0], extent[2])  # before the arrowheads, which leave out tips outside
     ax.set_ylim(extent[1], extent[3])
     drawn = _draw_features(ax, atlas, view, crs)
@@ -151,30 +154,32 @@ def plot_atlas(
     return fig, report
 
 
-def _draw_basemap(ax, atlas: Atlas, countries) -> None:
+def _draw_basemap(ax, atlas: Atlas, countries, tolerance: float) -> None:
     ax.set_facecolor(OCEAN)
     touched = {c for cs in atlas.corridors["countries"] for c in cs} | set(atlas.hotspots["country"])
     focus = countries["iso_a2"].isin(touched)
     for part, fill, width in ((countries[~focus], LAND, 0.5), (countries[focus], LAND_FOCUS, 0.6)):
-        draw_land(ax, part, fill=fill, edge=BORDER, width=width)
+        draw_land(ax, part, fill=fill, edge=BORDER, width=width, tolerance=tolerance)
 
 
 def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
     drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set(), "drawn_by": set()}
     lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
     heads: list[Head] = []
-    for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
-        colour = style.corridor_colour(row["exploitation"])
-        width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
-        dash = (0, (4, 3)) if style.CONFIDENCE_DASH[row["confidence"]] else "solid"
-        dash = style.DRAWN_BY_MPL_DASH.get(row.get("drawn_by"), dash)  # chosen / country-level first
-        for piece in pieces:
-            xs, ys = zip(*piece)
-            ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
+    strokes: list[tuple] = []  # (piece, colour, width, dash), in drawing order
+    drawn_by = atlas.corridors["drawn_by"] if "drawn_by" in atlas.corridors else [None] * len(atlas.corridors)
+    rows = zip(atlas.corridors["exploitation"], atlas.corridors["confidence"], drawn_by)
+    for (exploitation, confidence, how), pieces in zip(rows, lines):
+        colour = style.corridor_colour(exploitation)
+        width = style.CONFIDENCE_WIDTH[confidence] * 0.6
+        dash = (0, (4, 3)) if style.CONFIDENCE_DASH[confidence] else "solid"
+        dash = style.DRAWN_BY_MPL_DASH.get(how, dash)  # chosen / country-level first
+        strokes += [(piece, colour, width, dash) for piece in pieces]
         heads += _arrowheads(pieces, colour)
-        drawn["exploitation"].add(row["exploitation"][0])
-        drawn["confidence"].add(row["confidence"])
-        drawn["drawn_by"].add(row.get("drawn_by"))
+        drawn["exploitation"].add(exploitation[0])
+        drawn["confidence"].add(confidence)
+        drawn["drawn_by"].add(how)
+    draw_strokes(ax, strokes, zorder=3)
     draw_heads(ax, heads, zorder=4)
     roles = place_roles(atlas.corridors)
     for role in ("transit", "source", "destination"):
@@ -286,9 +291,11 @@ def _marker_boxes(ax) -> list:
 
 
 def _coordinates(atlas: Atlas, layers: tuple = ()) -> list[tuple[float, float]]:
-    coords = [c for line in atlas.corridors.geometry for c in line.coords]
-    for frame in (atlas.hotspots, atlas.support, atlas.places):
-        coords += [(g.x, g.y) for g in frame.geometry]
+    import shapely
+
+    coords = []
+    for frame in (atlas.corridors, atlas.hotspots, atlas.support, atlas.places):
+        coords += [(x, y) for x, y in shapely.get_coordinates(frame.geometry.values).tolist()]
     for layer in layers:
         if layer.kind == "hexagons":
             west, south, east, north = layer.data.bounds
