@@ -67,18 +67,16 @@ class Placer:
             return None
         per_point = self.ax.figure.dpi / 72.0
         line = self._line_height(style, renderer)
-        hopeful = [
-            (dx, dy, ha, va)
-            for dx, dy, ha, va in positions
-            if self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, 0.0, line, "left", va), frame)
-        ]  # a position where even the least box is blocked is blocked for this label too
-        if not hopeful:
+        anchors = np.array([(dx, dy) for dx, dy, _, _ in positions], dtype=float) * per_point + (ax_, ay_)
+        across = np.array([_ALIGN[ha] for _, _, ha, _ in positions])
+        up = np.array([_ALIGN[va] for _, _, _, va in positions])
+        hopeful = self._free_all(_boxes(anchors, 0.0, line, np.zeros_like(across), up), frame)
+        if not hopeful.any():  # a position where even the least box is blocked is blocked for this label too
             return None
         width = self._width(style, renderer, text)
+        fits = hopeful & self._free_all(_boxes(anchors, width, line, across, up), frame)
         label = None
-        for dx, dy, ha, va in hopeful:
-            if not self._free(_box(ax_ + dx * per_point, ay_ + dy * per_point, width, line, ha, va), frame):
-                continue
+        for dx, dy, ha, va in (positions[i] for i in np.flatnonzero(fits)):
             if label is None:
                 label = self.ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, **style)
             else:
@@ -129,23 +127,25 @@ class Placer:
 
     def _free(self, box: Box, frame: Box) -> bool:
         """Whether ``box`` lies inside ``frame`` and overlaps no placed box (as Bbox.overlaps)."""
-        x0, y0, x1, y1 = min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
-        if not (frame[0] <= x0 and x1 <= frame[2] and frame[1] <= y0 and y1 <= frame[3]):
-            return False
+        return bool(self._free_all(np.array([box], dtype=float), frame)[0])
+
+    def _free_all(self, boxes: np.ndarray, frame: Box) -> np.ndarray:
+        """For each of ``boxes`` (n x 4: x0, y0, x1, y1), whether it lies inside ``frame`` and
+        overlaps no placed box (touching counts, as in Bbox.overlaps)."""
+        boxes = np.sort(boxes.reshape(-1, 2, 2), axis=1).reshape(-1, 4)
+        x0, y0, x1, y1 = (boxes[:, [i]] for i in range(4))
+        inside = ((frame[0] <= x0) & (x1 <= frame[2]) & (frame[1] <= y0) & (y1 <= frame[3]))[:, 0]
         if len(self._extents) < len(self.placed):
             new = [other.extents for other in self.placed[len(self._extents) :]]
             self._extents = np.vstack([self._extents, np.sort(np.reshape(new, (-1, 2, 2)), axis=1).reshape(-1, 4)])
-        e = self._extents
-        return not bool(np.any((x0 <= e[:, 2]) & (e[:, 0] <= x1) & (y0 <= e[:, 3]) & (e[:, 1] <= y1)))
+        e = self._extents.T
+        return inside & ~((x0 <= e[2]) & (e[0] <= x1) & (y0 <= e[3]) & (e[1] <= y1)).any(axis=1)
 
 
-def _box(x: float, y: float, width: float, height: float, ha: str, va: str) -> Box:
-    """The box of a text ``width`` x ``height`` anchored at (x, y) with that alignment."""
-    x0, y0 = x + _ALIGN[ha] * width, y + _ALIGN[va] * height
-    return _expanded(x0, y0, x0 + width, y0 + height)
-
-
-def _expanded(x0: float, y0: float, x1: float, y1: float) -> Box:
-    """The box grown around its centre like ``Bbox.expanded(1.04, 1.08)`` (a little air)."""
-    dw, dh = (x1 - x0) * 0.02, (y1 - y0) * 0.04
-    return (x0 - dw, y0 - dh, x1 + dw, y1 + dh)
+def _boxes(anchors: np.ndarray, width: float, height: float, across: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """The boxes (n x 4) of a text ``width`` x ``height`` at each anchor (n x 2, pixels), placed
+    by its alignment (``_ALIGN`` fractions across and up), grown by a little air around their
+    centres like ``Bbox.expanded(1.04, 1.08)``."""
+    x0 = anchors[:, 0] + across * width - width * 0.02
+    y0 = anchors[:, 1] + up * height - height * 0.04
+    return np.column_stack([x0, y0, x0 + width * 1.04, y0 + height * 1.08])
