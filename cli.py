@@ -400,11 +400,13 @@ def plot(
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
     table = _flows_table(kwargs, force)
+    atlas_drawn = not kwargs.get("no_atlas")
     result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
     _write_flows_table(result, table, force)
     report = write_static(
-        result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
-    )
+        result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force,
+        atlas_drawn=atlas_drawn,
+    )  # fmt: skip
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

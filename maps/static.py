@@ -78,8 +78,10 @@ def write_static(
     labels: bool = True,
     label_lang: str = "en",
     force: bool = False,
+    atlas_drawn: bool = True,
 ) -> PlotReport:
-    """Draw a job's result and write a PNG/SVG/PDF atomically; return what was drawn."""
+    """Draw a job's result and write a PNG/SVG/PDF atomically; return what was drawn
+    (``atlas_drawn=False``: the job left the atlas's records out, ``--no-atlas``)."""
     fmt = output_format(output)
     inches = parse_size(size, dpi)
     if label_lang not in LABEL_LANGS:
@@ -96,6 +98,7 @@ def write_static(
         view_bounds=result.view,
         layers=result.layers,
         raster=fmt == "png",
+        atlas_drawn=atlas_drawn,
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
@@ -121,11 +124,18 @@ def plot_atlas(
     view_bounds: tuple[float, float, float, float] | None = None,
     layers: tuple = (),
     raster: bool = False,
+    atlas_drawn: bool = True,
 ) -> tuple[Figure, PlotReport]:
     """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure; for a
-    ``raster`` output (PNG at ``dpi``), land is simplified to a quarter of a pixel."""
+    ``raster`` output (PNG at ``dpi``), land is simplified to a quarter of a pixel. Without
+    ``atlas_drawn`` (``--no-atlas``), the footer does not report what the atlas withheld."""
     report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
-    report.withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
+    if not atlas_drawn:  # --no-atlas: what the gate kept from the atlas is not this slide's business
+        report.withheld = f"audience: {audience}; the atlas is not drawn, only your data"
+    elif atlas.redaction is not None:
+        report.withheld = atlas.redaction.describe()
+    else:
+        report.withheld = f"audience: {audience}"
     fig = Figure(figsize=inches, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.012, 0.085, 0.735, 0.775))
