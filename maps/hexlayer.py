@@ -11,36 +11,39 @@ from tipmap.routes.hexbin import Binning, cell_rings
 #: Draws encoded cells (see :func:`_encoded`) into a layer group on a canvas renderer.
 HEX_DRAW_JS = """
 function tipmapHex(group, cells, ramp, weighted, quantum, renderer) {
-  var fx = 0, fy = 0;
-  cells.forEach(function (c) {
-    var k = weighted ? 3 : 2;
-    fx += c[k]; fy += c[k + 1];
+  var fx = 0, fy = 0, at = 0, xy = cells.xy;
+  for (var c = 0; c < cells.n.length; c++) {
+    fx += xy[at]; fy += xy[at + 1];
     var x = fx, y = fy, ring = [[y * quantum, x * quantum]];
-    for (var i = k + 2; i < c.length; i += 2) { x += c[i]; y += c[i + 1]; ring.push([y * quantum, x * quantum]); }
-    L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[c[0]], fillOpacity: 0.75})
-      .bindTooltip(c[1] + ' points' + (weighted ? ', weight ' + c[2] : '')).addTo(group);
-  });
+    for (var i = 1; i < cells.n[c]; i++) { x += xy[at + 2 * i]; y += xy[at + 2 * i + 1]; ring.push([y * quantum, x * quantum]); }
+    at += 2 * cells.n[c];
+    L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[cells.cls[c]], fillOpacity: 0.75})
+      .bindTooltip(cells.count[c] + ' points' + (weighted ? ', weight ' + cells.weight[c] : '')).addTo(group);
+  }
 }
 """
 
 
-def _encoded(cells, classes: np.ndarray, *, weighted: bool, quantum: float = 1e-4) -> list[list[float]]:
-    """Per cell ``[class, count, (weight,) x0, y0, dx1, dy1, ...]``: coordinates in integer
-    steps of ``quantum`` degrees, each vertex from the previous one, and each ring's first
-    vertex from the previous ring's first vertex (the cells are sorted, so neighbours are
-    near): a few digits per number. Shared vertices round alike, so no gap opens between cells."""
+def _encoded(cells, classes: np.ndarray, *, weighted: bool, quantum: float = 1e-4) -> dict[str, list]:
+    """The cells as columns: ``cls`` (class), ``count``, ``weight`` (when weighted), ``n`` (each
+    ring's vertex count) and ``xy``, every ring's vertices one after another as integer steps
+    of ``quantum`` degrees, each vertex from the previous one and each ring's first vertex from
+    the previous ring's first vertex (the cells are sorted, so neighbours are near): a few
+    digits per number, written without a loop per cell. Shared vertices round alike, so no
+    gap opens between cells."""
     coords, starts = cell_rings(cells["cell"].to_numpy())
     ints = np.round(coords / quantum).astype(np.int64)
     steps = np.diff(ints, axis=0, prepend=ints[:1])
     firsts = ints[starts[:-1]]
     steps[starts[:-1]] = np.diff(firsts, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
-    flat = steps.ravel().tolist()
-    counts = cells["count"].to_numpy()
-    weights = cells["weight"].to_numpy()
-    out = []
-    for i, cls in enumerate(classes.tolist()):
-        head = [int(cls), int(counts[i])] + ([round(float(weights[i]), 3)] if weighted else [])
-        out.append(head + flat[2 * starts[i] : 2 * starts[i + 1]])
+    out = {
+        "cls": np.asarray(classes, dtype=np.int64).tolist(),
+        "count": cells["count"].to_numpy().astype(np.int64).tolist(),
+        "n": np.diff(starts).tolist(),
+        "xy": steps.ravel().tolist(),
+    }
+    if weighted:
+        out["weight"] = np.round(cells["weight"].to_numpy(dtype=float), 3).tolist()
     return out
 
 

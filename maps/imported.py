@@ -208,7 +208,7 @@ class HexLayer(MacroElement):
         """
     )
 
-    def __init__(self, cells: list[list[float]], ramp: tuple[str, ...], *, weighted: bool, quantum: float = 1e-4) -> None:
+    def __init__(self, cells: dict[str, list], ramp: tuple[str, ...], *, weighted: bool, quantum: float = 1e-4) -> None:
         super().__init__()
         self._name = "HexLayer"
         self.data = json.dumps(cells, separators=(",", ":"))

@@ -30,16 +30,15 @@ import atexit
 import functools
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 import types
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from tipmap.routes.cachefiles import read_private, write_private
 
 _ORIGINAL = jinja2.Environment.compile
 _JINJA_TEMPLATE = jinja2.Template
@@ -98,25 +97,16 @@ def cache_file() -> Path:
 def _read() -> dict[str, Any]:
     """The cache file's entries; nothing when it is missing, unreadable, corrupt, or not the
     user's own (its code is run: a file another user could have written is ignored)."""
+    data = read_private(cache_file())
     try:
-        with open(cache_file(), "rb") as cached:
-            if not _own(os.fstat(cached.fileno())):
-                return {}
-            entries = marshal.loads(cached.read())
-    except (OSError, EOFError, ValueError, TypeError):
+        entries = marshal.loads(data) if data else {}
+    except (EOFError, ValueError, TypeError):
         return {}
     if not isinstance(entries, dict):
         return {}
     return {
         k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, types.CodeType | str)
     }  # fmt: skip
-
-
-def _own(stat: os.stat_result) -> bool:
-    """Whether a file belongs to this user and no one else may write it."""
-    if not hasattr(os, "getuid"):  # Windows: the user's profile directory is private
-        return True
-    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
 def _compile(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
@@ -172,25 +162,8 @@ def save() -> None:
         data = marshal.dumps({k: v for k, v in entries.items() if k in _USED})
         if len(data) > MAX_BYTES:
             return
-    if _write(cache_file(), data):
+    if write_private(cache_file(), data):
         _STATE["new"] = 0
-
-
-def _write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; False (and no stray file) when it cannot be."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".templates-")
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        return False
-    return True
 
 
 _MARKERS = ("{{", "{%", "{#")

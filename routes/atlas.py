@@ -100,7 +100,12 @@ def load_atlas(directory: str | os.PathLike[str] | Readable | None = None) -> At
     AtlasDataError
         With every problem found, each naming its file, row and field.
     """
-    root = _resolve(directory)
+    if directory is None:
+        return _curated_atlas()
+    return _loaded(_resolve(directory))
+
+
+def _loaded(root: Readable) -> Atlas:
     problems: list[Problem] = []
     tables = {layer: read_table(root, fname, columns, problems) for layer, (fname, columns) in LAYER_FILES.items()}
     if not any(t.records for t in tables.values()) and not problems:
@@ -110,6 +115,58 @@ def load_atlas(directory: str | os.PathLike[str] | Readable | None = None) -> At
         order = {fname: i for i, (fname, _) in enumerate(LAYER_FILES.values())}
         raise AtlasDataError(sorted(problems, key=lambda p: (order.get(p.file, 99), p.row or 0)))
     return replace(_build(tables, origin=str(root)), data_hash=_data_hash(root))
+
+
+#: Bump when the cached Atlas changes shape without a change in routes/*.py.
+CACHE_FORMAT = 1
+
+
+def _curated_atlas() -> Atlas:
+    """The curated atlas, from the user's cache when this data and this code built it before.
+
+    Reading and validating the CSV files and drawing the geodesic lines takes about 0.06 s per
+    run; the built atlas unpickles in a few milliseconds. The cache is keyed by the atlas
+    files' bytes, the source of ``routes/*.py`` (the code that builds it) and the versions of
+    Python, pandas, geopandas and shapely, so an edit to either is never served stale. Only
+    the atlas that ships in the package is cached: an atlas directory of the user's may hold
+    confidential records, and tipmap makes no copy of them where the user did not put them.
+    A cache file is read only when it is the user's own (unpickling runs code).
+    """
+    import pickle
+
+    from tipmap.routes.cachefiles import read_private, write_private
+
+    root = default_directory()
+    path = _cache_file(_data_hash(root))
+    blob = read_private(path)
+    if blob:
+        try:
+            atlas = pickle.loads(blob)
+            if isinstance(atlas, Atlas):
+                return atlas
+        except Exception:  # noqa: BLE001  (a corrupt or foreign file: build the atlas again)
+            pass
+    atlas = _loaded(root)
+    if write_private(path, pickle.dumps(atlas, protocol=pickle.HIGHEST_PROTOCOL)):
+        for stale in path.parent.glob("atlas-v*.pickle"):  # built by other data or code: never read again
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    return atlas
+
+
+def _cache_file(data_hash: str) -> Path:
+    """The cache file of the curated atlas whose files hash to ``data_hash``, for this code."""
+    import sys
+
+    import shapely
+    from tipmap.routes.gazetteer import cache_dir
+
+    digest = hashlib.sha256(data_hash.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    libraries = (sys.implementation.cache_tag, pd.__version__, gpd.__version__, shapely.__version__)
+    digest.update(" ".join(libraries).encode())
+    return cache_dir() / f"atlas-v{CACHE_FORMAT}-{digest.hexdigest()[:16]}.pickle"
 
 
 def _data_hash(root: Readable) -> str:

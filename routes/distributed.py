@@ -63,7 +63,8 @@ def file_points(path: str, spec: PointColumns, *, chunk_rows: int | None = None)
 
     source = open_source(path)
     plan = plan_points(source, spec)
-    parts = [chunk_points(raw, first, plan) for first, raw in source.chunks(plan.columns, chunk_rows or CHUNK_ROWS, plan.numeric)]
+    chunks = source.chunks(plan.columns, chunk_rows or CHUNK_ROWS, plan.numeric)
+    parts = [chunk_points(raw, first, plan, source.ragged) for first, raw in chunks]
     frame = pd.concat(parts, ignore_index=True) if parts else _nothing(plan)
     frame["file"] = path
     return frame

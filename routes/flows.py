@@ -24,6 +24,7 @@ from tipmap.routes.geodesy import geodesic_line, path_length_km
 from tipmap.routes.importer import ImportError_, ImportReport
 from tipmap.routes.readers import open_source
 from tipmap.routes.select import Selection
+from tipmap.routes.textfile import RAGGED
 
 FROM_NAMES = ("citizenship", "countryoforigin", "country_of_origin", "origin", "origin_country", "from")
 TO_NAMES = ("countryofexploitation", "country_of_exploitation", "exploitation_country", "destination", "to")
@@ -134,7 +135,7 @@ def read_flows(
     wanted = list(dict.fromkeys([c for c in found.values() if c] + list(flags)))
     report = ImportReport(str(path))
     report.notes.extend(source.notes)
-    parts = [_grouped(raw, first, found, flags, report) for first, raw in source.chunks(wanted)]
+    parts = [_grouped(raw, first, found, flags, report, source.ragged) for first, raw in source.chunks(wanted)]
     rows = pd.concat(parts, ignore_index=True).groupby(["o", "d", "year", "types"], as_index=False, dropna=False)["cases"].sum()
     flows = Flows(gpd.GeoDataFrame(), report, types=sorted(set(flags.values())))
     flows.total = int(rows["cases"].sum())
@@ -146,16 +147,20 @@ def read_flows(
     return flows
 
 
-def _grouped(raw: pd.DataFrame, first: int, found: dict, flags: dict, report: ImportReport) -> pd.DataFrame:
-    """One chunk reduced to (origin, destination, year, types) -> cases."""
+def _grouped(raw: pd.DataFrame, first: int, found: dict, flags: dict, report: ImportReport, ragged: dict) -> pd.DataFrame:
+    """One chunk reduced to (origin, destination, year, types) -> cases; rows with more fields
+    than the header (their values may be shifted) count no case."""
     n = len(raw)
     report.rows += n
-    cases = np.ones(n)
+    rows = np.arange(first, first + n)
+    shifted = np.isin(rows, np.fromiter(ragged, dtype=np.int64, count=len(ragged))) if ragged else np.zeros(n, dtype=bool)
+    report.add_bad(RAGGED, rows[shifted])
+    cases = np.where(shifted, 0.0, 1.0)
     if found["count"]:
         counted = pd.to_numeric(raw[found["count"]].astype(str).str.replace(",", ""), errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(counted) | (counted < 0)
-        report.add_bad(f"have no usable count in '{found['count']}'", np.arange(first, first + n)[bad])
-        cases = np.where(bad, 0, counted)
+        bad = (~np.isfinite(counted) | (counted < 0)) & ~shifted
+        report.add_bad(f"have no usable count in '{found['count']}'", rows[bad])
+        cases = np.where(bad | shifted, 0, counted)
     years = pd.to_numeric(raw[found["year"]], errors="coerce") if found["year"] else pd.Series(np.nan, index=raw.index)
     types = _types(raw, flags, found["type"])
     frame = pd.DataFrame(

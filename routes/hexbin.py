@@ -285,6 +285,9 @@ def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     if not len(cells):
         return np.empty((0, 2)), np.zeros(1, dtype=np.int64)
+    key = np.asarray(cells, dtype=np.uint64).tobytes()
+    if _LAST_RINGS and _LAST_RINGS[0] == key:  # a map asks twice: for its extent, then to draw them
+        return _LAST_RINGS[1]
     polygons = shapely.from_wkb(
         pa.array(cells_to_wkb_polygons(np.asarray(cells, dtype=np.uint64))).to_numpy(zero_copy_only=False)
     )
@@ -294,7 +297,14 @@ def cell_rings(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1, len(owner)]
     first_lon = np.repeat(coords[starts[:-1], 0], np.diff(starts))
     coords[:, 0] = (coords[:, 0] - first_lon + 180.0) % 360.0 - 180.0 + first_lon
+    coords.setflags(write=False)  # shared with the next caller of the same cells
+    starts.setflags(write=False)
+    _LAST_RINGS[:] = [key, (coords, starts)]
     return coords, starts
+
+
+#: The cells last asked of :func:`cell_rings` (as bytes) and their rings.
+_LAST_RINGS: list = []
 
 
 def cell_polygons(cells: np.ndarray) -> list[Polygon]:

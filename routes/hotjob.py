@@ -72,6 +72,7 @@ def hotspots_job(
     policy = data_policy(sensitivity, selection.audience, min_count=min_count, count_base=count_base)
     columns = columns or PointColumns()
     preload(*LATER)
+    digest = _hashing(source, more)  # the manifest's input hash, on its own thread while the points are read
     box = selection.bbox if policy.published else None
     if box is not None:  # a public output: --bbox keeps whole cells, at a resolution the box decides
         from tipmap.routes.hexbin import resolution_for
@@ -97,7 +98,32 @@ def hotspots_job(
     if box is not None:
         selection = replace(selection, bbox=box)  # the gate keeps the cells in it
     return _finished(binning, reports, policy, columns, selection, sensitivity=sensitivity, sources=(source, *more),
-                     scheme=scheme, with_atlas=with_atlas, data_dir=data_dir)  # fmt: skip
+                     scheme=scheme, with_atlas=with_atlas, data_dir=data_dir, digest=digest.result())  # fmt: skip
+
+
+def _hashing(source: str, more: tuple[str, ...]) -> Any:
+    """The input files' SHA-256, computed on a daemon thread of its own (a run that fails on
+    bad input does not wait for it); ``.result()`` waits for it and re-raises its error."""
+    import threading
+
+    from tipmap.routes.digest import file_sha256, input_paths
+
+    class Hashing(threading.Thread):
+        def run(self) -> None:
+            try:
+                self.value, self.error = file_sha256(input_paths(source, more)), None
+            except OSError as error:  # the reader reports an unreadable file; raised here only if it did not
+                self.value, self.error = "", error
+
+        def result(self) -> str:
+            self.join()
+            if self.error is not None:
+                raise self.error
+            return self.value
+
+    thread = Hashing(name="tipmap-hash", daemon=True)
+    thread.start()
+    return thread
 
 
 def _binned(source, more, columns, resolution, selection, policy, progress, strict) -> tuple[Any, list[Any]]:
@@ -153,7 +179,7 @@ def _unusable(report: Any) -> str:
 
 
 def _finished(
-    binning, reports, policy, columns, selection, *, sensitivity, sources, scheme, with_atlas, data_dir
+    binning, reports, policy, columns, selection, *, sensitivity, sources, scheme, with_atlas, data_dir, digest
 ) -> HotspotsResult:
     """Small counts withheld, class breaks, manifest, notes and the atlas context."""
     from tipmap.routes.errors import SelectionError
@@ -175,6 +201,7 @@ def _finished(
         source,
         selection,
         sensitivity=sensitivity,
+        digest=digest,
         points=binning.points,
         resolution=binning.resolution,
         more=list(more),

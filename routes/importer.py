@@ -41,6 +41,7 @@ from tipmap.routes.readers import (
     Source,
     open_source,
 )
+from tipmap.routes.textfile import RAGGED
 
 __all__ = ["ImportError_", "ImportReport", "PointColumns", "iter_points", "read_points", "chunk_points", "plan_points"]
 MAX_VECTOR_BYTES = MAX_WHOLE_BYTES
@@ -131,7 +132,7 @@ def iter_points(
     if plan.crs:
         _transformer(plan.crs, plan.path)  # an unknown CRS fails before any row is read
     for first, raw in source.chunks(plan.columns, chunk_rows, plan.numeric):
-        points = chunk_points(raw, first, plan)
+        points = chunk_points(raw, first, plan, source.ragged)
         account(points, report)
         if strict and report.bad:
             raise strict_error(plan.path, points)
@@ -176,14 +177,18 @@ def usable(points: pd.DataFrame) -> pd.DataFrame:
     return points.loc[keep].drop(columns=drop).reset_index(drop=True)
 
 
-def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan) -> pd.DataFrame:
+def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan, ragged: dict[int, int] | None = None) -> pd.DataFrame:
     """One chunk of raw rows as points: ``lon``, ``lat``, ``row``, ``reason`` (why the row is
-    not usable, ``""`` when it is), the weight and group columns, and caveat flags."""
+    not usable, ``""`` when it is), the weight and group columns, and caveat flags.
+    ``ragged`` (:attr:`Source.ragged`) names the rows with more fields than the header: their
+    values may be shifted, so they are not used, whatever they hold."""
     from tipmap.routes.geocode import check_areas, resolve_column
 
     n = len(raw)
     rows = np.arange(first_row, first_row + n)
     reason = Reasons(n)
+    if ragged:
+        _mark(reason, np.isin(rows, np.fromiter(ragged, dtype=np.int64, count=len(ragged))), RAGGED)
     out: dict[str, np.ndarray] = {}
     if plan.geometry:
         lons, lats = raw[GEOM_LON].to_numpy(dtype=float), raw[GEOM_LAT].to_numpy(dtype=float)

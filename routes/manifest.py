@@ -12,6 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from tipmap.routes.atlas import Atlas
+from tipmap.routes.digest import file_sha256, input_paths
 from tipmap.routes.select import Selection
 from tipmap.routes.sensitivity import published_hash
 
@@ -45,32 +46,16 @@ def manifest_json(atlas: Atlas, selection: Selection) -> str:
     return json.dumps(manifest(atlas, selection), ensure_ascii=False, sort_keys=True)
 
 
-def file_sha256(paths: list[str]) -> str:
-    """SHA-256 over the named files (name and bytes, read in 1 MiB blocks)."""
-    import hashlib
-    from pathlib import Path
-
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(Path(path).name.encode() + b"\0")
-        if Path(path).is_file():
-            with open(path, "rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
-    return digest.hexdigest()
-
-
-def data_manifest(source: str, selection: Selection, *, sensitivity: str, **facts: Any) -> dict[str, Any]:
+def data_manifest(
+    source: str, selection: Selection, *, sensitivity: str, digest: str | None = None, **facts: Any
+) -> dict[str, Any]:
     """The manifest of an output made from the user's own file(s): tool, version, the input's
-    SHA-256, filters, audience, the data's sensitivity and what the audience rule did."""
-    import glob
+    SHA-256 (``digest``, :func:`file_sha256` of :func:`input_paths`, when the caller has it
+    already), filters, audience, the data's sensitivity and what the audience rule did."""
     from pathlib import Path
 
     more = list(facts.pop("more", []))
-    paths = sorted(glob.glob(source)) if any(c in source for c in "*?[") else [source]
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        paths = sorted(str(p) for p in Path(paths[0]).iterdir() if p.is_file())
-    paths += more
+    digest = digest if digest is not None else file_sha256(input_paths(source, more))
     filters = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items() if v not in ((), None)}
     return {
         "tool": "tipmap",
@@ -78,7 +63,7 @@ def data_manifest(source: str, selection: Selection, *, sensitivity: str, **fact
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "input": Path(source).name,
         **({"more_inputs": [Path(p).name for p in more]} if more else {}),
-        "data_sha256": published_hash(file_sha256(paths), selection.audience),  # keyed for the public (#12 B)
+        "data_sha256": published_hash(digest, selection.audience),  # keyed for the public (#12 B)
         "filters": filters,
         "audience": selection.audience,
         "data_sensitivity": sensitivity,

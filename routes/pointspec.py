@@ -44,7 +44,11 @@ class ImportReport:
         lines = [f"{self.path}: {self.used:,} of {self.rows:,} rows used"]
         for reason, rows in sorted(self.bad.items(), key=lambda item: min(item[1])):
             first = ", ".join(str(r) for r in sorted(rows)[:10])
-            lines.append(f"{self.path}: {len(rows):,} rows {reason} (rows {first}{', ...' if len(rows) > 10 else ''})")
+            if len(rows) == 1:  # "1 row has ...", not "1 rows have ..."
+                said = "has " + reason[5:] if reason.startswith("have ") else reason
+                lines.append(f"{self.path}: 1 row {said} (row {first})")
+            else:
+                lines.append(f"{self.path}: {len(rows):,} rows {reason} (rows {first}{', ...' if len(rows) > 10 else ''})")
         lines += [f"{self.path}: {n:,} {what}" for what, n in self.counts.items() if n and not what.startswith("_")]
         return "\n".join(lines + [f"{self.path}: {note}" for note in self.notes])
 

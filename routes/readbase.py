@@ -37,6 +37,7 @@ class Source:
     crs: str | None = None  # the CRS the file declares (geometry formats)
     geometry: bool = False
     notes: list[str] = field(default_factory=list)
+    ragged: dict[int, int] = field(default_factory=dict)  # text rows with more fields than the header
 
     def chunks(
         self, columns: list[str] | None = None, chunk_rows: int = CHUNK_ROWS, numeric: tuple[str, ...] = ()

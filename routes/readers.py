@@ -35,7 +35,7 @@ from tipmap.routes.readbase import (  # noqa: F401  (re-exported: the registry's
     detect_format,
     point_columns,
 )
-from tipmap.routes.textfile import check_encoding, header_line, separator, text_encoding
+from tipmap.routes.textfile import check_encoding, header_line, ragged_rows, separator, text_encoding
 from tipmap.routes.vector import open_vector
 
 
@@ -106,7 +106,7 @@ def _open_text(source: Path) -> Source:
             first += len(chunk)
 
     notes = [f"read as {encoding.upper().replace('-SIG', ' with a BOM')}"] if encoding != "utf-8" else []
-    return Source(source, "text", header, read, notes=notes)
+    return Source(source, "text", header, read, notes=notes, ragged=ragged_rows(source, encoding, sep))
 
 
 # ---------------------------------------------------------------- Excel

@@ -81,3 +81,41 @@ def header_line(source: Path, encoding: str) -> str:
 def separator(line: str, source: Path) -> str:
     """The field separator of a text table: tab for .tsv/.tab, else the commonest of , tab ; in its header."""
     return "\t" if source.suffix.lower() in (".tsv", ".tab") else max((",", "\t", ";"), key=line.count)
+
+
+#: Why a row with more fields than the header is not used (the importer's and the case tables' words).
+RAGGED = "have more fields than the header (a separator inside a value that is not quoted?)"
+
+
+def ragged_rows(source: Path, encoding: str, sep: str) -> dict[int, int]:
+    """Data rows (numbered from 1, as the importer numbers them) with more fields than the
+    header, and how many fields each has.
+
+    A reader told which columns to keep takes a row's fields by position and ignores the
+    rest, so "1,20,21.0,105.8" under "victims,lat,lon" would be read as latitude 20,
+    longitude 21: a point in the wrong place, said by nobody. pyarrow parses the file once
+    (quotes and newlines inside them as a CSV reader does; blank lines skipped, as pandas
+    skips them) and names every such row; rows with fewer fields read as blanks and are
+    checked as such."""
+    import pyarrow as pa
+    import pyarrow.csv as pc
+
+    found: dict[int, int] = {}
+
+    def seen(row) -> str:
+        if row.actual_columns > row.expected_columns and row.number is not None:
+            found[row.number - 1] = row.actual_columns  # pyarrow counts the header as row 1
+        return "skip"
+
+    try:
+        reader = pc.open_csv(
+            source,
+            read_options=pc.ReadOptions(use_threads=False, encoding=encoding.replace("-sig", ""), block_size=1 << 24),
+            parse_options=pc.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=seen),
+            convert_options=pc.ConvertOptions(include_columns=[], include_missing_columns=False),
+        )
+        for _ in reader:
+            pass
+    except (pa.ArrowException, ValueError):  # pandas reads it and says what is wrong, with the row
+        return found
+    return found

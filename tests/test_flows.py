@@ -164,3 +164,19 @@ def test_public_groups_follow_the_small_count_rule():
     assert flows.domestic_by == {} and flows.suppressed == 2 + 1 + 1 + 2  # and the 2 US domestic cases
     assert flows.unknown_origin == {"United States": 3, "other destinations (fewer than 3)": 0}  # Thailand 2 hidden
     assert flows.not_drawn == {"other groups": 5}  # blank 1, coded unknown 2, unrecognised 2: each under 3
+
+
+def test_a_case_row_with_more_fields_than_the_header_counts_no_case(tmp_path):
+    """CTDC-style table where one row's unquoted comma shifts Myanmar into the destination column."""
+    text = (
+        "yearOfRegistration,gender,citizenship,CountryOfExploitation,isForcedLabour\n"
+        "2018,Female,MM,TH,1.0\n"
+        "2018,Female, unknown,MM,CN,1.0\n"  # read by position: citizenship ' unknown'... shifted by one
+        "2019,Male,KH,TH,0\n"
+        "2019,Male,KH,TH,\n"
+    )
+    (tmp_path / "ctdc.csv").write_text(text, encoding="utf-8")
+    flows = read_flows(tmp_path / "ctdc.csv", min_count=1)
+    assert pairs(flows) == {("MM", "TH"): 1, ("KH", "TH"): 2}
+    assert flows.report.rows == 4 and flows.total == 3
+    assert flows.report.bad == {"have more fields than the header (a separator inside a value that is not quoted?)": [2]}

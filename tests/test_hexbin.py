@@ -422,3 +422,65 @@ def test_a_file_with_no_usable_row_says_why(tmp_path, text, message):
     result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(tmp_path / "m.html")])
     assert result.exit_code == 1 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "m.html").exists()
+
+
+def decode_cells(cells: dict, quantum: float) -> list[list[tuple[float, float]]]:
+    """The page's cells back to lon/lat rings, step for step as tipmapHex (maps/hexlayer.py) does."""
+    rings, fx, fy, at, xy = [], 0, 0, 0, cells["xy"]
+    for n in cells["n"]:
+        fx, fy = fx + xy[at], fy + xy[at + 1]
+        x, y, ring = fx, fy, [(fx * quantum, fy * quantum)]
+        for i in range(1, n):
+            x, y = x + xy[at + 2 * i], y + xy[at + 2 * i + 1]
+            ring.append((x * quantum, y * quantum))
+        rings.append(ring)
+        at += 2 * n
+    return rings
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_the_pages_cell_encoding_gives_back_h3s_own_hexagons(weighted):
+    """Cells in Hanoi, on the antimeridian (Fiji) and a pentagon: decoded as the page does, each
+    ring is H3's boundary for that cell to within the encoding's step, with its count and class."""
+    from tipmap.maps.hexlayer import _encoded
+
+    pentagon = next(iter(h3.get_pentagons(4)))
+    ids = sorted({h3.latlng_to_cell(21.03, 105.85, 4), h3.latlng_to_cell(-16.5, 179.99, 4), pentagon})
+    cells = pd.DataFrame(
+        {"cell": [h3.str_to_int(c) for c in ids], "count": [12, 7, 30], "weight": [2.5, 1.25, 9.0]}
+    ).sort_values("cell", ignore_index=True)
+    classes = np.array([2, 0, 1])
+    quantum = 1e-4
+    data = _encoded(cells, classes, weighted=weighted, quantum=quantum)
+    assert data["count"] == cells["count"].tolist() and data["cls"] == [2, 0, 1]
+    assert ("weight" in data) == weighted and (not weighted or data["weight"] == cells["weight"].tolist())
+    for cell, ring in zip(cells["cell"], decode_cells(json.loads(json.dumps(data)), quantum)):
+        boundary = h3.cell_to_boundary(h3.int_to_str(int(cell)))  # (lat, lng) pairs, H3's own order
+        assert len(ring) == len(boundary) in (5, 6)
+        first = ring[0][0]
+        for (lon, lat), (blat, blng) in zip(ring, boundary):
+            blng = (blng - first + 180.0) % 360.0 - 180.0 + first  # drawn unwrapped around its first vertex
+            assert abs(lat - blat) <= quantum and abs(lon - blng) <= quantum
+
+
+def test_the_hotspots_manifest_hashes_every_input_file_whole(tmp_path):
+    """The input hash is computed on a thread of its own while the points are read: it is still
+    the SHA-256 of every file (name and bytes, sorted by path), on the fast road and the importer's."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("lat,lon\n" + "".join(f"13.7{i},100.5{i}\n" for i in range(40)), encoding="utf-8")
+    second.write_bytes("\ufefflat;lon\r\n".encode() + b"".join(f"13.8{i};100.6{i}\r\n".encode() for i in range(30)))
+    expected = hashlib.sha256()
+    for path in (first, second):
+        expected.update(path.name.encode() + b"\0" + path.read_bytes())
+    for args, digest in (
+        ([str(first)], hashlib.sha256(b"a.csv\0" + first.read_bytes()).hexdigest()),  # the fast road
+        ([str(first), "--data", str(second)], expected.hexdigest()),  # the importer
+    ):
+        out = tmp_path / "cells.parquet"
+        result = CliRunner().invoke(main, ["hotspots", *args, "-o", str(out), "--audience", "internal", "--force"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(pq.read_schema(out).metadata[b"tipmap_manifest"])["data_sha256"] == digest

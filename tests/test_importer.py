@@ -72,7 +72,7 @@ def test_out_of_range_rows_are_counted_and_listed(tmp_path):
     assert report.bad["have a longitude outside ±180"] == [7]
     assert report.bad["have a latitude that is not a number"] == [9]
     assert report.bad["have no coordinates (empty, NaN or infinite)"] == [8]
-    assert "rows have a latitude outside ±90 (rows 6)" in report.describe()
+    assert "1 row has a latitude outside ±90 (row 6)" in report.describe()
 
 
 def test_only_the_first_ten_rows_are_listed(tmp_path):
@@ -420,3 +420,48 @@ def test_a_character_cut_off_before_an_ascii_block_is_still_an_error(tmp_path):
     cut.write_bytes(head + b"x" * ((1 << 20) - 1 - len(head)) + b"\xc3" + b"21.0,105.0\n" * 200_000)
     with pytest.raises(ImportError_, match=r"cut.csv: line \d+: not UTF-8"):
         check_encoding(cut, "utf-8")
+
+
+# A comma nobody quoted: Excel users type "1,200" and "Phnom Penh, Cambodia"; a CSV written by
+# hand or by a script that forgot to quote keeps them bare. A reader that keeps only the named
+# columns takes them by position and reads the row shifted.
+RAGGED_POINTS = (
+    "victims,lat,lon,note\n"
+    "3,21.0285,105.8542,Hanoi\n"
+    "1,200,13.7563,100.5018,Bangkok\n"  # "1,200" victims: read by position, latitude 200 (out of range)
+    "1,20,11.5564,104.9282,Phnom Penh\n"  # read by position: latitude 20, longitude 11.5564, in Chad
+    '2,11.5564,104.9282,"Phnom Penh, Cambodia"\n'  # quoted: one field, a good row
+    "4,10.8231,106.6297,Ho Chi Minh City, Vietnam\n"  # the extra field is last: the values are right, but who knows
+    '5,16.0544,108.2022,"Da Nang\nwaterfront"\n'  # a newline inside quotes: still one row
+    "6,21.0285,105.8542,Hanoi\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_rows_with_more_fields_than_the_header_are_reported_not_read_shifted(tmp_path, encoding):
+    path = tmp_path / "victims.csv"
+    path.write_bytes(RAGGED_POINTS.replace("\n", "\r\n").encode(encoding))
+    points, report = read_points(path)
+    assert report.rows == 7 and report.used == 4
+    why = "have more fields than the header (a separator inside a value that is not quoted?)"
+    assert report.bad == {why: [2, 3, 5]}
+    assert sorted(points["row"]) == [1, 4, 6, 7]
+    assert not ((points["lat"] == 20.0) & (points["lon"] == 11.5564)).any()  # nothing placed in Chad
+    assert "3 rows have more fields than the header" in report.describe()
+    with pytest.raises(ImportError_, match=r"victims.csv: row 2 has more fields than the header .*\(--strict\)"):
+        read_points(path, strict=True)
+
+
+def test_a_ragged_row_is_reported_by_the_hotspots_command_on_either_road(tmp_path):
+    """The fast road cannot read a ragged file, so the importer does, and says which rows."""
+    from click.testing import CliRunner
+    from tipmap.cli import main
+
+    good = "".join(f"{i},21.0{i:02d},105.85\n" for i in range(30))
+    path = tmp_path / "p.csv"
+    path.write_text("victims,lat,lon\n" + good + "1,20,21.0,105.8\n", encoding="utf-8")
+    out = tmp_path / "cells.geojson"
+    result = CliRunner().invoke(main, ["hotspots", str(path), "-o", str(out), "--audience", "internal"])
+    assert result.exit_code == 0, result.output
+    assert "30 of 31 rows used" in result.output and "1 row has more fields than the header" in result.output
+    assert "(row 31)" in result.output
