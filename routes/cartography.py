@@ -6,6 +6,7 @@ The renderer (maps.static) only draws what these functions return.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -106,7 +107,7 @@ def _basemap_arrays() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 
 
 def to_crs(crs: CRS) -> Transformer:
-    """The (cached) transformer from lon/lat to ``crs`` (making one takes ~10 ms)."""
+    """The (cached) transformer from lon/lat to ``crs``."""
     return _transformer("EPSG:4326", crs.srs)
 
 
@@ -115,10 +116,27 @@ def from_crs(crs: CRS) -> Transformer:
     return _transformer(crs.srs, "EPSG:4326")
 
 
+#: The projections ``projection_for`` makes: on the WGS84 datum, so from lon/lat they are the
+#: projection alone (no datum shift), which is what PROJ's operation search finds for them.
+_OUR_PROJECTION = re.compile(r"\+proj=(laea|eqearth)((?: \+(?:lat_0|lon_0)=-?[0-9.]+)+) \+datum=WGS84 \+units=m \+no_defs")
+
+
 @lru_cache(maxsize=32)
 def _transformer(source: str, target: str) -> Transformer:
-    """Keyed by the CRSs' definitions: hashing a ``CRS`` writes its WKT, which takes ~5 ms."""
-    return Transformer.from_crs(source, target, always_xy=True)
+    """Keyed by the CRSs' definitions: hashing a ``CRS`` writes its WKT, which takes ~5 ms.
+
+    Between lon/lat and a projection of ours, the transformer is the PROJ pipeline that
+    ``Transformer.from_crs`` would find (degrees to radians, then the projection on the
+    WGS84 ellipsoid; or back), built from its definition in a fraction of a millisecond
+    instead of the ~15 ms the search through PROJ's database takes.
+    """
+    ours = _OUR_PROJECTION.fullmatch(target if source == "EPSG:4326" else source if target == "EPSG:4326" else "")
+    if ours is None:
+        return Transformer.from_crs(source, target, always_xy=True)
+    projection = f"+proj={ours[1]}{ours[2]} +x_0=0 +y_0=0 +ellps=WGS84"
+    if source == "EPSG:4326":
+        return Transformer.from_pipeline(f"+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step {projection}")
+    return Transformer.from_pipeline(f"+proj=pipeline +step +inv {projection} +step +proj=unitconvert +xy_in=rad +xy_out=deg")
 
 
 def countries_in_view(view: View) -> gpd.GeoDataFrame:
