@@ -34,10 +34,12 @@ def polygon_paths(geometries, tolerance: float = 0.0) -> list[Path]:
         thin = shapely.simplify(parts, tolerance, preserve_topology=False)
         parts, of = shapely.get_parts(np.where(shapely.is_empty(thin), parts, thin), return_index=True)
         owner = owner[of]
-    parts = shapely.orient_polygons(parts)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
-    ring_sizes = np.bincount(ring_of, minlength=len(rings))
+    if not len(parts):
+        return [Path(np.empty((0, 2))) for _ in geometries]
+    # the rings' coordinates and where each ring and polygon starts, without a geometry per ring
+    _, coords, (ring_starts, part_starts) = shapely.to_ragged_array(shapely.orient_polygons(parts))
+    ring_sizes = np.diff(ring_starts)
+    ring_part = np.repeat(np.arange(len(parts)), np.diff(part_starts))
     ring_ends = np.cumsum(ring_sizes)
     codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
     codes[ring_ends - ring_sizes] = Path.MOVETO
