@@ -394,6 +394,9 @@ def plot(
       tipmap plot -o mekong.pdf --country MM --country VN --label-lang both --title "Mekong corridors"
       tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
     """
+    # numpy's OpenBLAS starts a thread per core at import, which spin for ~0.1 s of CPU; a plot
+    # does no linear algebra (a user's own setting is kept)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from tipmap.maps.static import parse_size, write_static
     from tipmap.routes.output import output_format
 
