@@ -2,9 +2,10 @@
 
 One ``PathCollection`` of all polygons, their rings cut out of the shapely arrays at once,
 draws the same as geopandas' ``GeoDataFrame.plot`` (a patch per row, its outer rings and
-holes as one compound path, equal aspect) in a fraction of the time. For a PNG, the polygons
-are first simplified to a quarter of an output pixel: Agg never simplifies a filled path,
-and Natural Earth's 190,000 vertices are several per pixel on a world slide.
+holes as one compound path, equal aspect) in a fraction of the time. For a PNG of a wide
+view, the polygons are first simplified to a quarter of an output pixel: Agg never
+simplifies a filled path, and Natural Earth's 190,000 vertices are two per pixel of
+coastline on a world slide (the land is then drawn in ~40 ms less, simplifying included).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ def polygon_paths(geometries, tolerance: float = 0.0) -> list[Path]:
 
     With ``tolerance`` (data units), each polygon is first simplified so that no edge moves
     further than that; one that would vanish (an islet smaller than the tolerance) is kept
-    as it is, so its speck still shows.
+    as it is, so its speck still shows. Only when the edges are on average shorter than
+    twice the tolerance (a world slide: 0.44 px at 0.25 px, three vertices in four go):
+    on a regional map (edges of 3 px and more) it would remove nothing and cost 15 ms.
     """
     import shapely
 
@@ -30,8 +33,9 @@ def polygon_paths(geometries, tolerance: float = 0.0) -> list[Path]:
     owner = member_of[part_of]
     polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON  # not the lines a clip may leave
     parts, owner = parts[polygon], owner[polygon]
-    if tolerance > 0:  # GEOS may answer a polygon it would make invalid with a multipolygon
-        thin = shapely.simplify(parts, tolerance, preserve_topology=False)
+    edges = shapely.get_num_coordinates(parts).sum()
+    if tolerance > 0 and shapely.length(parts).sum() < 2 * tolerance * edges:  # else there is little to remove
+        thin = shapely.simplify(parts, tolerance, preserve_topology=False)  # may answer with a multipolygon
         parts, of = shapely.get_parts(np.where(shapely.is_empty(thin), parts, thin), return_index=True)
         owner = owner[of]
     if not len(parts):

@@ -77,6 +77,12 @@ def test_land_simplified_to_a_tolerance_moves_no_edge_further_and_keeps_islets()
     assert shapely.hausdorff_distance(drawn_disc.exterior, disc.exterior) <= 0.05 + 1e-9
 
 
+def test_land_whose_edges_are_already_long_is_not_simplified():
+    square = Polygon([(0, 0), (10, 0), (10, 10), (0, 10)]).segmentize(1.0)  # edges of 1 unit: nothing to gain
+    (full,), (same,) = polygon_paths([square]), polygon_paths([square], 0.3)
+    assert len(full.vertices) == 41 and (same.vertices == full.vertices).all()
+
+
 def test_strokes_keep_their_order_and_caps_in_collections():
     fig = Figure(figsize=(3, 3), dpi=100)
     FigureCanvasAgg(fig)
