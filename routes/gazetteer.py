@@ -18,7 +18,6 @@ import hashlib
 import io
 import marshal
 import os
-import tempfile
 import unicodedata
 from array import array
 from collections.abc import Iterator
@@ -139,21 +138,18 @@ def cache_file() -> Path:
 @cache
 def gazetteer() -> Gazetteer:
     """The index: read from the cache, else built (and cached when the cache dir is writable)."""
+    from tipmap.routes.cachefiles import read_private, write_private
+
     path = cache_file()
-    try:
-        text, offsets, *fields, words, capitals = marshal.loads(path.read_bytes())
+    try:  # only the user's own file: one others may write could send places anywhere
+        text, offsets, *fields, words, capitals = marshal.loads(read_private(path) or b"")
         return Gazetteer(Rows(text, offsets), *fields, frozenset(words), capitals)
-    except (OSError, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         pass
     built = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".gazetteer-", delete=False) as tmp:
-            fields = (built.names, built.alternates, built.regions, built.areas, built.borders)
-            tmp.write(marshal.dumps((*Rows.pack(built.cities), *fields, tuple(sorted(built.words)), built.capitals)))
-        os.replace(tmp.name, path)
-    except OSError:
-        pass  # a read-only cache: use the index built in memory
+    fields = (built.names, built.alternates, built.regions, built.areas, built.borders)
+    # a read-only cache: the index built in memory is used
+    write_private(path, marshal.dumps((*Rows.pack(built.cities), *fields, tuple(sorted(built.words)), built.capitals)))
     return built
 
 

@@ -94,3 +94,32 @@ def test_an_unwritable_cache_directory_is_no_error(tmp_path, monkeypatch):
     monkeypatch.setenv("TIPMAP_CACHE_DIR", str(blocked / "cache"))
     assert len(load_atlas().corridors) > 1
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_a_gazetteer_index_others_may_write_is_not_read(tmp_path, monkeypatch):
+    """The index decides where place names land: a copy another user could have written is
+    built over, never read."""
+    from tipmap.routes import gazetteer as gaz
+
+    gaz.gazetteer()  # the session's index (built once, in pytest's cache)
+    copy = tmp_path / gaz.cache_file().name
+    copy.write_bytes(gaz.cache_file().read_bytes())
+    monkeypatch.setenv("TIPMAP_CACHE_DIR", str(tmp_path))
+
+    class Built(Exception):
+        pass
+
+    def build():
+        raise Built
+
+    monkeypatch.setattr(gaz, "build", build)
+    try:
+        gaz.gazetteer.cache_clear()
+        os.chmod(copy, 0o600)
+        assert gaz.gazetteer().names  # the user's own file: read, nothing built
+        gaz.gazetteer.cache_clear()
+        os.chmod(copy, 0o664)
+        with pytest.raises(Built):
+            gaz.gazetteer()
+    finally:
+        gaz.gazetteer.cache_clear()

@@ -465,3 +465,22 @@ def test_a_ragged_row_is_reported_by_the_hotspots_command_on_either_road(tmp_pat
     assert result.exit_code == 0, result.output
     assert "30 of 31 rows used" in result.output and "1 row has more fields than the header" in result.output
     assert "(row 31)" in result.output
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_ragged_rows_are_found_alike_with_and_without_quotes_anywhere(tmp_path, newline):
+    """Files with no double quote are scanned line by line; files with one are parsed as CSV:
+    both give the same rows, blank lines skipped as pandas skips them, a last line without a
+    newline counted."""
+    from tipmap.routes.textfile import ragged_rows
+
+    lines = ["id;lat;lon", "1;21.0;105.8", "", "2;1;20;21.0", "3;13.7;100.5", "", "", "4;5;6;7;8", "5;13.7;100.5", "6;7;8;9"]
+    plain = tmp_path / "plain.csv"
+    plain.write_text(newline.join(lines), encoding="utf-8")  # no newline at the end
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(newline.join(lines[:-1] + ['"6";7;8;9']), encoding="utf-8")
+    expected = {2: 4, 4: 5, 6: 4}
+    assert ragged_rows(plain, "utf-8", ";") == expected
+    assert ragged_rows(quoted, "utf-8", ";") == expected
+    points, report = read_points(plain)
+    assert sorted(points["row"]) == [1, 3, 5] and report.rows == 6
