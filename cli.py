@@ -394,17 +394,22 @@ def plot(
       tipmap plot -o mekong.pdf --country MM --country VN --label-lang both --title "Mekong corridors"
       tipmap plot -o gobi.svg --corridor cn-mn-erenhot-gobi --size a4 --dpi 300
     """
+    # numpy's OpenBLAS starts a thread per core at import, which spin for ~0.1 s of CPU; a plot
+    # does no linear algebra (a user's own setting is kept)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from tipmap.maps.static import parse_size, write_static
     from tipmap.routes.output import output_format
 
     output_format("plot", output, force=force)
     parse_size(size, dpi)  # bad sizes fail before the work
     table = _flows_table(kwargs, force)
+    atlas_drawn = not kwargs.get("no_atlas")
     result = _framed(_atlas_result(kwargs), kwargs.pop("extent"))
     _write_flows_table(result, table, force)
     report = write_static(
-        result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force
-    )
+        result, output, title=title, subtitle=subtitle, size=size, dpi=dpi, labels=labels, label_lang=label_lang, force=force,
+        atlas_drawn=atlas_drawn,
+    )  # fmt: skip
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

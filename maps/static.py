@@ -13,15 +13,17 @@ import warnings
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from tipmap.maps import style
 from tipmap.maps.fonts import label_for
 from tipmap.maps.labels import Placer
 from tipmap.maps.plaintext import plain_figure, plain_metadata
-from tipmap.maps.static_arrows import Head, HeadCollection, draw_heads
+from tipmap.maps.static_arrows import Head, HeadCollection, draw_heads, draw_strokes
 from tipmap.maps.static_basemap import draw_land
 from tipmap.maps.static_layers import draw_user_layers
+from tipmap.maps.static_png import write_png
 from tipmap.maps.static_text import FONT, PlotReport, draw_legend, draw_texts, file_metadata
 from tipmap.routes import cartography as carto
 from tipmap.routes.atlas import Atlas
@@ -36,9 +38,6 @@ SIZES: dict[str, tuple[float, float]] = {"slide": (12.8, 7.2), "a4": (11.69, 8.2
 FORMATS: dict[str, str] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 LABEL_LANGS = ("en", "local", "both")
 MIN_DPI, MAX_DPI, MAX_PIXELS = 50, 1200, 12_000
-
-#: zlib level for PNG slides: 1 writes a slide in half the time of the default 6, ~3% larger.
-PNG_COMPRESSION = 1
 
 OCEAN, LAND, LAND_FOCUS, BORDER = "#DDE8F0", "#F4F3EF", "#E6E2D6", "#8C8C8C"
 
@@ -79,8 +78,10 @@ def write_static(
     labels: bool = True,
     label_lang: str = "en",
     force: bool = False,
+    atlas_drawn: bool = True,
 ) -> PlotReport:
-    """Draw a job's result and write a PNG/SVG/PDF atomically; return what was drawn."""
+    """Draw a job's result and write a PNG/SVG/PDF atomically; return what was drawn
+    (``atlas_drawn=False``: the job left the atlas's records out, ``--no-atlas``)."""
     fmt = output_format(output)
     inches = parse_size(size, dpi)
     if label_lang not in LABEL_LANGS:
@@ -96,14 +97,17 @@ def write_static(
         audience=result.selection.audience,
         view_bounds=result.view,
         layers=result.layers,
+        raster=fmt == "png",
+        atlas_drawn=atlas_drawn,
     )
     with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "tipmap"}):
         stamp = json.dumps(result.manifest, ensure_ascii=False, sort_keys=True)
         metadata = plain_metadata(file_metadata(fmt, title, stamp))
-        extra = {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
-        write_atomically(
-            output, lambda tmp: plain_figure(fig).savefig(tmp, format=fmt, dpi=dpi, metadata=metadata, **extra), force=force
-        )
+        if fmt == "png":
+            write_atomically(output, lambda tmp: write_png(plain_figure(fig), tmp, dpi=dpi, metadata=metadata), force=force)
+        else:
+            save = plain_figure(fig).savefig
+            write_atomically(output, lambda tmp: save(tmp, format=fmt, dpi=dpi, metadata=metadata), force=force)
     return report
 
 
@@ -119,10 +123,19 @@ def plot_atlas(
     audience: str = "public",
     view_bounds: tuple[float, float, float, float] | None = None,
     layers: tuple = (),
+    raster: bool = False,
+    atlas_drawn: bool = True,
 ) -> tuple[Figure, PlotReport]:
-    """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure."""
+    """Draw ``atlas`` (already selected) and the user's ``layers`` on a new figure; for a
+    ``raster`` output (PNG at ``dpi``), land is simplified to a quarter of a pixel. Without
+    ``atlas_drawn`` (``--no-atlas``), the footer does not report what the atlas withheld."""
     report = PlotReport(corridors=len(atlas.corridors), hotspots=len(atlas.hotspots), support=len(atlas.support))
-    report.withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
+    if not atlas_drawn:  # --no-atlas: what the gate kept from the atlas is not this slide's business
+        report.withheld = f"audience: {audience}; the atlas is not drawn, only your data"
+    elif atlas.redaction is not None:
+        report.withheld = atlas.redaction.describe()
+    else:
+        report.withheld = f"audience: {audience}"
     fig = Figure(figsize=inches, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.012, 0.085, 0.735, 0.775))
@@ -132,7 +145,7 @@ def plot_atlas(
     extent = carto.projected_extent(view, crs, aspect=box.width / box.height)
     report.crs, report.centre = crs.srs, view.centre
     countries = carto.basemap_in_crs(view, crs)
-    _draw_basemap(ax, atlas, countries)
+    _draw_basemap(ax, atlas, countries, (extent[2] - extent[0]) / box.width / 4 if raster else 0.0)
     ax.set_xlim(extent[0], extent[2])  # before the arrowheads, which leave out tips outside
     ax.set_ylim(extent[1], extent[3])
     drawn = _draw_features(ax, atlas, view, crs)
@@ -151,62 +164,62 @@ def plot_atlas(
     return fig, report
 
 
-def _draw_basemap(ax, atlas: Atlas, countries) -> None:
+def _draw_basemap(ax, atlas: Atlas, countries, tolerance: float) -> None:
     ax.set_facecolor(OCEAN)
     touched = {c for cs in atlas.corridors["countries"] for c in cs} | set(atlas.hotspots["country"])
     focus = countries["iso_a2"].isin(touched)
     for part, fill, width in ((countries[~focus], LAND, 0.5), (countries[focus], LAND_FOCUS, 0.6)):
-        draw_land(ax, part, fill=fill, edge=BORDER, width=width)
+        draw_land(ax, part, fill=fill, edge=BORDER, width=width, tolerance=tolerance)
 
 
 def _draw_features(ax, atlas: Atlas, view: carto.View, crs) -> dict[str, set]:
     drawn: dict[str, set] = {"exploitation": set(), "confidence": set(), "roles": set(), "kinds": set(), "drawn_by": set()}
     lines = carto.project_lines(list(atlas.corridors.geometry), crs, view)
     heads: list[Head] = []
-    for (_, row), pieces in zip(atlas.corridors.iterrows(), lines):
-        colour = style.corridor_colour(row["exploitation"])
-        width = style.CONFIDENCE_WIDTH[row["confidence"]] * 0.6
-        dash = (0, (4, 3)) if style.CONFIDENCE_DASH[row["confidence"]] else "solid"
-        dash = style.DRAWN_BY_MPL_DASH.get(row.get("drawn_by"), dash)  # chosen / country-level first
-        for piece in pieces:
-            xs, ys = zip(*piece)
-            ax.plot(xs, ys, color=colour, linewidth=width, linestyle=dash, zorder=3, solid_capstyle="round")
+    strokes: list[tuple] = []  # (piece, colour, width, dash), in drawing order
+    drawn_by = _column(atlas.corridors, "drawn_by")
+    rows = zip(atlas.corridors["exploitation"], atlas.corridors["confidence"], drawn_by)
+    for (exploitation, confidence, how), pieces in zip(rows, lines):
+        colour = style.corridor_colour(exploitation)
+        width = style.CONFIDENCE_WIDTH[confidence] * 0.6
+        dash = (0, (4, 3)) if style.CONFIDENCE_DASH[confidence] else "solid"
+        dash = style.DRAWN_BY_MPL_DASH.get(how, dash)  # chosen / country-level first
+        strokes += [(piece, colour, width, dash) for piece in pieces]
         heads += _arrowheads(pieces, colour)
-        drawn["exploitation"].add(row["exploitation"][0])
-        drawn["confidence"].add(row["confidence"])
-        drawn["drawn_by"].add(row.get("drawn_by"))
+        drawn["exploitation"].add(exploitation[0])
+        drawn["confidence"].add(confidence)
+        drawn["drawn_by"].add(how)
+    draw_strokes(ax, strokes, zorder=3)
     draw_heads(ax, heads, zorder=4)
     roles = place_roles(atlas.corridors)
+    place_ids, place_xy = atlas.places["id"].to_numpy(), _points(atlas.places, crs, view)
     for role in ("transit", "source", "destination"):
-        ids = {p for p, r in roles.items() if style.main_role(r) == role}
-        rows = atlas.places[atlas.places["id"].isin(ids)]
-        if len(rows):
+        ids = [p for p, r in roles.items() if style.main_role(r) == role]
+        xy = place_xy[np.isin(place_ids, ids)]
+        if len(xy):
             fill, edge, radius, _ = style.ROLE[role]
-            xs, ys = zip(*carto.project_points([(g.x, g.y) for g in rows.geometry], crs, view))
-            ax.scatter(xs, ys, s=(radius * 1.3) ** 2, c=fill, edgecolors=edge, linewidths=1.0, zorder=5, gid="tipmap-points")
+            ax.scatter(*xy.T, s=(radius * 1.3) ** 2, c=fill, edgecolors=edge, linewidths=1.0, zorder=5, gid="tipmap-points")
             drawn["roles"].add(role)
+    kinds, hotspot_xy = atlas.hotspots["kind"].to_numpy(), _points(atlas.hotspots, crs, view)
     for kind, (_, marker) in style.HOTSPOT_KIND.items():
-        rows = atlas.hotspots[atlas.hotspots["kind"] == kind]
-        if len(rows):
-            xs, ys = zip(*carto.project_points([(g.x, g.y) for g in rows.geometry], crs, view))
-            ax.scatter(
-                xs,
-                ys,
-                s=110,
-                marker=marker,
-                c=style.HOTSPOT_FILL,
-                edgecolors=style.HOTSPOT_EDGE,
-                linewidths=1.0,
-                zorder=6,
-                gid="tipmap-points",
-            )
+        xy = hotspot_xy[kinds == kind]
+        if len(xy):
+            ax.scatter(*xy.T, s=110, marker=marker, c=style.HOTSPOT_FILL, edgecolors=style.HOTSPOT_EDGE, linewidths=1.0,
+                       zorder=6, gid="tipmap-points")  # fmt: skip
             drawn["kinds"].add(kind)
     if len(atlas.support):
-        xs, ys = zip(*carto.project_points([(g.x, g.y) for g in atlas.support.geometry], crs, view))
-        ax.scatter(
-            xs, ys, s=45, c=style.SUPPORT_FILL, edgecolors=style.SUPPORT_EDGE, linewidths=0.8, zorder=6, gid="tipmap-points"
-        )
+        xy = _points(atlas.support, crs, view)
+        ax.scatter(*xy.T, s=45, c=style.SUPPORT_FILL, edgecolors=style.SUPPORT_EDGE, linewidths=0.8, zorder=6,
+                   gid="tipmap-points")  # fmt: skip
     return drawn
+
+
+def _points(frame, crs, view: carto.View) -> np.ndarray:
+    """A frame's points projected, row for row (an n x 2 array)."""
+    import shapely
+
+    lonlat = shapely.get_coordinates(frame.geometry.values).tolist()
+    return np.array(carto.project_points(lonlat, crs, view), dtype=float).reshape(-1, 2)
 
 
 def _arrowheads(pieces, colour: str) -> list[Head]:
@@ -286,9 +299,11 @@ def _marker_boxes(ax) -> list:
 
 
 def _coordinates(atlas: Atlas, layers: tuple = ()) -> list[tuple[float, float]]:
-    coords = [c for line in atlas.corridors.geometry for c in line.coords]
-    for frame in (atlas.hotspots, atlas.support, atlas.places):
-        coords += [(g.x, g.y) for g in frame.geometry]
+    import shapely
+
+    coords = []
+    for frame in (atlas.corridors, atlas.hotspots, atlas.support, atlas.places):
+        coords += [(x, y) for x, y in shapely.get_coordinates(frame.geometry.values).tolist()]
     for layer in layers:
         if layer.kind == "hexagons":
             west, south, east, north = layer.data.bounds
@@ -320,20 +335,22 @@ def _draw_labels(ax, atlas: Atlas, view, crs, placer: Placer, lang: str, report:
     roles = place_roles(atlas.corridors)
     order = {"destination": 1, "source": 2, "transit": 3}
     candidates = []
-    for _, row in atlas.hotspots[atlas.hotspots["kind"] != "border_crossing"].iterrows():  # crossings: the town's label
-        candidates.append((0, row["place"], row["name"], row.get("name_local"), row.geometry))
-    for _, row in atlas.places.iterrows():
-        if row["id"] in roles and row["kind"] != "country":
-            rank = order[style.main_role(roles[row["id"]])]
-            candidates.append((rank, row["id"], row["name"], row.get("name_local"), row.geometry))
+    hotspots, places = atlas.hotspots, atlas.places
+    for kind, *candidate in zip(hotspots["kind"], hotspots["place"], hotspots["name"], _column(hotspots, "name_local"),
+                                 _points(hotspots, crs, view).tolist()):  # fmt: skip
+        if kind != "border_crossing":  # crossings: the town's label
+            candidates.append((0, *candidate))
+    for place_id, kind, *candidate in zip(places["id"], places["kind"], places["name"], _column(places, "name_local"),
+                                          _points(places, crs, view).tolist()):  # fmt: skip
+        if place_id in roles and kind != "country":
+            candidates.append((order[style.main_role(roles[place_id])], place_id, *candidate))
     labelled: set[str] = set()
-    for _, place_id, name, local, geom in sorted(candidates, key=lambda c: c[0]):
+    for _, place_id, name, local, (x, y) in sorted(candidates, key=lambda c: c[0]):
         if place_id in labelled:
             continue
         label = label_for(name, local if isinstance(local, str) else None, lang)
         if label.fell_back:
             report.warnings.append(f"label '{name}': {local} cannot be drawn without text shaping; English name used")
-        ((x, y),) = carto.project_points([(geom.x, geom.y)], crs, view)
         text = placer.place(
             label.text,
             x,
@@ -348,6 +365,11 @@ def _draw_labels(ax, atlas: Atlas, view, crs, placer: Placer, lang: str, report:
             report.labels.append(name)
         else:
             report.dropped_labels.append(name)
+
+
+def _column(frame, name: str) -> list:
+    """A frame's column as a list, or Nones where the frame has no such column."""
+    return frame[name].tolist() if name in frame else [None] * len(frame)
 
 
 def _draw_country_names(ax, countries, extent, placer: Placer) -> None:

@@ -1,4 +1,4 @@
-"""Arrowheads on a static map, all in one collection.
+"""Arrowheads on a static map, all in one collection; the lines they end, in a few.
 
 Each head is the filled triangle of matplotlib's ``-|>`` arrow style (length 0.4 and half
 width 0.2 of its size, tip on the point), pointing along the segment that ends there. One
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.transforms import Affine2D, Bbox
 
 HEAD_LENGTH, HEAD_WIDTH = 0.4, 0.2  # matplotlib's defaults for "-|>", in units of the size
@@ -71,3 +71,28 @@ def draw_heads(ax, heads: list[Head], *, zorder: float) -> HeadCollection | None
     collection.tails = tails
     ax.add_collection(collection, autolim=False)
     return collection
+
+
+def draw_strokes(ax, strokes: list[tuple], *, zorder: float) -> None:
+    """Draw ``strokes`` ((points, colour, width, dash) in data units, in order) as lines.
+
+    Drawn like one ``ax.plot`` line each (solid ones with round caps, dashed ones with
+    butt caps, as a line's solid and dash cap styles), but as one collection per run of
+    strokes with the same caps, so the order in which they overlap is kept.
+    """
+    run: list[tuple] = []
+    for stroke in strokes + [None]:
+        if run and (stroke is None or (stroke[3] == "solid") != (run[0][3] == "solid")):
+            collection = LineCollection(
+                [points for points, *_ in run],
+                colors=[colour for _, colour, _, _ in run],
+                linewidths=[width for _, _, width, _ in run],
+                linestyles=[dash for *_, dash in run],
+                capstyle="round" if run[0][3] == "solid" else "butt",
+                joinstyle="round",
+                zorder=zorder,
+            )
+            ax.add_collection(collection, autolim=False)
+            run = []
+        if stroke is not None:
+            run.append(stroke)

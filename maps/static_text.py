@@ -165,7 +165,7 @@ def draw_texts(
         ha="left",
         color="#333333",
     )
-    withheld = atlas.redaction.describe() if atlas.redaction is not None else f"audience: {audience}"
+    withheld = report.withheld  # as plot_atlas worded it
     import textwrap
 
     fig.text(

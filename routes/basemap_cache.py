@@ -50,6 +50,13 @@ def load_dense() -> np.ndarray:
     return shapely.from_wkb(list(_fields()[2]))
 
 
+def load_arrays() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The units' columns (``iso_a2``, ``name``) and geometries as arrays, without a
+    GeoDataFrame (for drawing, where pandas' indexes only cost time)."""
+    columns, wkb, _ = _fields()
+    return {name: np.array(values, dtype=object) for name, values in zip(COLUMNS, columns)}, shapely.from_wkb(list(wkb))
+
+
 @cache
 def _fields() -> tuple[tuple, tuple[bytes, ...], tuple[bytes, ...]]:
     """(columns, WKB, segmentized WKB): from the cache, else from the GeoJSON (then cached)."""

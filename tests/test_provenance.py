@@ -220,8 +220,16 @@ def test_the_static_map_legend_names_the_chosen_route(drawn_dir):
     fig, _ = plot_atlas(select(load_atlas(drawn_dir)), title="t")
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert "route drawn by tipmap, not\nnamed in the report" in labels  # wrapped to the legend column
-    patterns = {str(line._unscaled_dash_pattern) for line in fig.axes[0].lines}  # matplotlib calls any dash '--'
+    from matplotlib.collections import LineCollection
+
+    corridors = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)]  # the corridors' strokes
+    patterns = {  # each stroke's dash pattern in line widths (matplotlib scales dashes by the width)
+        (offset, None if seq is None else tuple(round(x / width, 6) for x in seq))
+        for c in corridors
+        for (offset, seq), width in zip(c.get_linestyle(), c.get_linewidth())
+    }
     assert len(patterns) >= 3, patterns  # solid, dotted (chosen), dash-dot (country-level)
+    assert (0, (1.0, 2.5)) in patterns and (0, (6.0, 2.0, 1.5, 2.0)) in patterns  # chosen, country-level
 
 
 @pytest.mark.parametrize("fmt, name", [("geojson", "a.geojson"), ("csv", "a.csv"), ("kml", "a.kml"), ("gpkg", "a.gpkg")])

@@ -301,6 +301,17 @@ def test_a_slide_without_the_atlas_does_not_claim_its_quotes(tmp_path):
     texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text(encoding="utf-8")))
     assert "Sources: Case flows: preaggregated.csv (your data)" in texts
     assert "tipmap atlas" not in texts
+    assert "Audience: public; the atlas is not drawn" in texts and "withheld" not in texts  # the footer too
+
+
+def test_a_slide_with_the_atlas_and_data_reports_what_the_atlas_withheld(tmp_path):
+    out = tmp_path / "both.svg"
+    args = ["plot", "-o", str(out), "--data", "tests/data/preaggregated.csv", "--from", "origin_iso3",
+            "--to", "destination_iso3", "--count", "victims", "--size", "1200x700", "--dpi", "100"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    texts = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text(encoding="utf-8")))
+    assert "Audience: public; withheld (confidential): 1" in texts and "not drawn" not in texts
 
 
 def test_a_long_source_line_fits_the_slide_and_keeps_every_source():
