@@ -258,7 +258,11 @@ def _numbers(values: pd.Series, reason: Reasons, why: str) -> np.ndarray:
         return values.to_numpy(dtype=float)
     cleaned = _blank_to_nan(values)
     numbers = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
-    _mark(reason, np.isnan(numbers) & cleaned.notna().to_numpy(), why)
+    failed = np.isnan(numbers) & cleaned.notna().to_numpy()
+    if failed.any():  # "13,01" from a European spreadsheet: said so, not converted (a comma may also be a thousands mark)
+        comma = failed & cleaned.astype(str).str.fullmatch(r"\s*[-+]?\d+,\d+\s*").fillna(False).to_numpy(dtype=bool)
+        _mark(reason, comma, why + " (a decimal comma? write 13.01, not 13,01)")
+    _mark(reason, failed, why)
     return numbers
 
 

@@ -517,3 +517,15 @@ def test_ragged_rows_do_not_count_toward_the_swapped_columns_check(tmp_path):
 
 
 RAGGED_WHY = "have more fields than the header (a separator inside a value that is not quoted?)"
+
+
+def test_a_decimal_comma_is_named_as_the_likely_cause(tmp_path):
+    """A European export (semicolons, decimal commas): the rows are reported with the cause, not converted."""
+    path = tmp_path / "p.csv"
+    path.write_text("victims;lat;lon\n1;13,01;100,01\n2;13.02;100.02\n3;abc;100\n", encoding="utf-8")
+    points, report = read_points(path)
+    assert sorted(points["row"]) == [2]
+    assert report.bad == {
+        "have a latitude that is not a number (a decimal comma? write 13.01, not 13,01)": [1],
+        "have a latitude that is not a number": [3],
+    }
