@@ -18,7 +18,8 @@ function tipmapHex(group, cells, ramp, weighted, quantum, renderer) {
     for (var i = 1; i < cells.n[c]; i++) { x += xy[at + 2 * i]; y += xy[at + 2 * i + 1]; ring.push([y * quantum, x * quantum]); }
     at += 2 * cells.n[c];
     L.polygon(ring, {renderer: renderer, color: '#333', weight: 0.3, fillColor: ramp[cells.cls[c]], fillOpacity: 0.75})
-      .bindTooltip(cells.count[c] + (cells.count[c] === 1 ? ' point' : ' points') + (weighted ? ', weight ' + cells.weight[c] : '')).addTo(group);
+      .bindTooltip(cells.count[c] + (cells.count[c] === 1 ? ' point' : ' points')
+                   + (weighted ? ', weight ' + cells.weight[c] : '')).addTo(group);
   }
 }
 """
