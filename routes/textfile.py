@@ -5,6 +5,7 @@ reads clean CSV files with pyarrow through these checks alone (:mod:`routes.fast
 from __future__ import annotations
 
 import codecs
+import functools
 from pathlib import Path
 
 from tipmap.routes.errors import ImportError_
@@ -99,9 +100,17 @@ def ragged_rows(source: Path, encoding: str, sep: str) -> dict[int, int]:
     no column there: a row with a value under no name is ragged too (in files with no double
     quote). Files with no double quote are scanned line by line with numpy; files with one
     are parsed by pyarrow, quotes and newlines inside them as a CSV reader does."""
+    stat = Path(source).stat()
+    return dict(_ragged_once(str(source), stat.st_size, stat.st_mtime_ns, encoding, sep))
+
+
+@functools.lru_cache(maxsize=64)
+def _ragged_once(path: str, size: int, mtime_ns: int, encoding: str, sep: str) -> tuple[tuple[int, int], ...]:
+    """:func:`ragged_rows` once per file as it is (the dask engine opens each partition twice)."""
+    source = Path(path)
     if encoding == "utf-8" and len(sep.encode()) == 1 and not _has_quote(source):
-        return _ragged_unquoted(source, sep.encode())
-    return _ragged_parsed(source, encoding, sep)
+        return tuple(_ragged_unquoted(source, sep.encode()).items())
+    return tuple(_ragged_parsed(source, encoding, sep).items())
 
 
 def _ragged_parsed(source: Path, encoding: str, sep: str) -> dict[int, int]:
@@ -140,25 +149,31 @@ def _has_quote(source: Path) -> bool:
 
 
 def _lines(source: Path):
-    """The file in blocks of whole lines, every line ending in LF (CRLF and CR alone turned
-    into LF; a CRLF cut between two blocks only adds an empty line, which is skipped)."""
+    """The file in pieces of whole lines, every line ending in LF (CRLF and CR alone turned
+    into LF; a CRLF cut between two blocks only adds an empty line, which is skipped). Each
+    block is read once and passed on without a copy; only the line it cuts is joined."""
     rest = b""
     with open(source, "rb") as handle:
         while block := handle.read(1 << 25):
-            data = rest + block if rest else block
-            if b"\r" in data:
-                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            cut = data.rfind(b"\n") + 1
-            data, rest = data[:cut], data[cut:]
-            if data:
-                yield data
+            if b"\r" in block:
+                block = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            first = block.find(b"\n") + 1
+            if not first:
+                rest += block
+                continue
+            yield rest + block[:first]
+            cut = block.rfind(b"\n") + 1
+            if cut > first:
+                yield memoryview(block)[first:cut]
+            rest = block[cut:]
     if rest:
-        yield rest.replace(b"\r", b"\n") + b"\n"
+        yield rest + b"\n"
 
 
 def _ragged_unquoted(source: Path, sep: bytes) -> dict[int, int]:
     """:func:`ragged_rows` of a UTF-8 file with no double quote: every line is a row (lines of
-    spaces and tabs skipped), its fields its separators plus one; counted with numpy."""
+    spaces and tabs skipped), its fields its separators plus one; counted with numpy, from
+    the positions of separators and newlines alone (one pass over the bytes per kind)."""
     import numpy as np
 
     found: dict[int, int] = {}
@@ -166,25 +181,24 @@ def _ragged_unquoted(source: Path, sep: bytes) -> dict[int, int]:
     row = 0  # data rows before the block
     for data in _lines(source):
         raw = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 10)
+        tokens = np.flatnonzero((raw == 10) | (raw == sep[0]))
+        newline = np.flatnonzero(raw[tokens] == 10)  # index of each line's end among the tokens
+        fields = np.diff(newline, prepend=-1)  # separators on the line, plus one
+        ends = tokens[newline]
         starts = np.r_[0, ends[:-1] + 1]
-        seps = np.flatnonzero(raw == sep[0])
-        first_sep = np.searchsorted(seps, starts)
-        fields = np.searchsorted(seps, ends) - first_sep + 1
         keep = (fields > 1) | _not_blank(data, starts, ends, fields)
-        starts, ends, fields, first_sep = starts[keep], ends[keep], fields[keep], first_sep[keep]
+        starts, ends, fields, newline = starts[keep], ends[keep], fields[keep], newline[keep]
         if not expected and len(fields):
-            header = data[starts[0] : ends[0]].split(sep)
+            header = bytes(data[starts[0] : ends[0]]).split(sep)
             expected = named = len(header)
             while named > 1 and not header[named - 1].strip():
                 named -= 1
-            starts, ends, fields, first_sep = starts[1:], ends[1:], fields[1:], first_sep[1:]
+            starts, ends, fields, newline = starts[1:], ends[1:], fields[1:], newline[1:]
         ragged = fields > expected
         if named < expected:  # a value past the named columns: after the last name's separator, more than separators
-            past = (fields > named) & ~ragged
-            after = seps[np.minimum(first_sep + named - 1, len(seps) - 1)] + 1
-            for i in np.flatnonzero(past & (ends - after > fields - named - 1)):
-                ragged[i] = bool(data[after[i] : ends[i]].replace(sep, b"").strip(b" \t"))
+            after = tokens[newline - fields + named] + 1  # just past the line's named-th separator
+            for i in np.flatnonzero((fields > named) & ~ragged & (ends - after > fields - named - 1)):
+                ragged[i] = bool(bytes(data[after[i] : ends[i]]).replace(sep, b"").strip(b" \t"))
         for i in np.flatnonzero(ragged):
             found[row + int(i) + 1] = int(fields[i])
         row += len(fields)
@@ -197,5 +211,5 @@ def _not_blank(data: bytes, starts, ends, fields):
 
     out = np.zeros(len(starts), dtype=bool)
     for i in np.flatnonzero(fields == 1):
-        out[i] = bool(data[starts[i] : ends[i]].strip(b" \t"))
+        out[i] = bool(bytes(data[starts[i] : ends[i]]).strip(b" \t"))
     return out
