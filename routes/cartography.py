@@ -278,16 +278,9 @@ def _dense_in(view: View) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray
 
     columns, geoms, bounds = _basemap_arrays()
     dense = dense_basemap()
-    west, south, east, north = bounds.T
     rows, parts = [], []
-    for shift in (-360.0, 0.0, 360.0):
-        window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
-        if window.is_empty or window.area == 0:
-            continue
+    for shift, window, inside, cut in _windows(view, geoms, bounds):
         x0, y0, x1, y1 = window.bounds
-        inside = (west >= x0) & (east <= x1) & (south >= y0) & (north <= y1)
-        cut = ~inside & (west <= x1) & (east >= x0) & (south <= y1) & (north >= y0)
-        cut[cut] = shapely.intersects(geoms[cut], window)
         pieces = np.where(inside, dense, None)
         pieces[cut] = shapely.segmentize(shapely.clip_by_rect(geoms[cut], x0, y0, x1, y1), DENSE_DEG)
         kept = np.flatnonzero(inside | cut)
@@ -300,6 +293,24 @@ def _dense_in(view: View) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray
     if not rows:
         return columns, np.empty(0, dtype=int), np.empty(0, dtype=object)
     return columns, np.concatenate(rows), np.concatenate(parts)
+
+
+def _windows(view: View, geoms: np.ndarray, bounds: np.ndarray):
+    """For each turn of longitude (-360, 0, 360) whose window of ``view`` meets the world:
+    the shift, the window (lon/lat, within ±180), the units wholly inside it and those its
+    edge cuts (by their ``bounds``, then by an exact test)."""
+    import shapely
+
+    west, south, east, north = bounds.T
+    for shift in (-360.0, 0.0, 360.0):
+        window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
+        if window.is_empty or window.area == 0:
+            continue
+        x0, y0, x1, y1 = window.bounds
+        inside = (west >= x0) & (east <= x1) & (south >= y0) & (north <= y1)
+        cut = ~inside & (west <= x1) & (east >= x0) & (south <= y1) & (north >= y0)
+        cut[cut] = shapely.intersects(geoms[cut], window)
+        yield shift, window, inside, cut
 
 
 def web_basemap(bounds: tuple[float, float, float, float] | None, *, tolerance_deg: float = 0.04) -> gpd.GeoDataFrame:
@@ -336,17 +347,10 @@ def _shifted(world: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
     """
     import shapely
 
-    geoms = world.geometry.values
-    west, south, east, north = shapely.bounds(np.asarray(geoms)).T
+    geoms = np.asarray(world.geometry.values)
     parts = []
-    for shift in (-360.0, 0.0, 360.0):
-        window = box(view.west - shift, view.south, view.east - shift, view.north).intersection(box(-180, -90, 180, 90))
-        if window.is_empty or window.area == 0:
-            continue
+    for shift, window, inside, cut in _windows(view, geoms, shapely.bounds(geoms)):
         x0, y0, x1, y1 = window.bounds
-        inside = (west >= x0) & (east <= x1) & (south >= y0) & (north <= y1)
-        cut = ~inside & (west <= x1) & (east >= x0) & (south <= y1) & (north >= y0)
-        cut[cut] = shapely.intersects(np.asarray(geoms[cut]), window)
         clipped = world[inside | cut].copy()
         pieces = np.asarray(clipped.geometry.values).copy()
         was_cut = cut[inside | cut]
