@@ -22,6 +22,7 @@ import pandas as pd
 from tipmap.routes.countries import area, is_unknown
 from tipmap.routes.geodesy import geodesic_line, path_length_km
 from tipmap.routes.importer import ImportError_, ImportReport
+from tipmap.routes.readbase import ragged_mask
 from tipmap.routes.readers import open_source
 from tipmap.routes.select import Selection
 from tipmap.routes.textfile import RAGGED
@@ -153,7 +154,7 @@ def _grouped(raw: pd.DataFrame, first: int, found: dict, flags: dict, report: Im
     n = len(raw)
     report.rows += n
     rows = np.arange(first, first + n)
-    shifted = np.isin(rows, np.fromiter(ragged, dtype=np.int64, count=len(ragged))) if ragged else np.zeros(n, dtype=bool)
+    shifted = ragged_mask(rows, ragged)
     report.add_bad(RAGGED, rows[shifted])
     cases = np.where(shifted, 0.0, 1.0)
     if found["count"]:

@@ -29,6 +29,7 @@ from tipmap.routes.pointspec import (  # noqa: F401  (re-exported: the importer'
     PointColumns,
     estimated_rows,
 )
+from tipmap.routes.readbase import ragged_mask
 from tipmap.routes.readers import (
     CHUNK_ROWS,
     GEOM_KIND,
@@ -188,7 +189,7 @@ def chunk_points(raw: pd.DataFrame, first_row: int, plan: PointPlan, ragged: dic
     rows = np.arange(first_row, first_row + n)
     reason = Reasons(n)
     if ragged:
-        _mark(reason, np.isin(rows, np.fromiter(ragged, dtype=np.int64, count=len(ragged))), RAGGED)
+        _mark(reason, ragged_mask(rows, ragged), RAGGED)
     out: dict[str, np.ndarray] = {}
     if plan.geometry:
         lons, lats = raw[GEOM_LON].to_numpy(dtype=float), raw[GEOM_LAT].to_numpy(dtype=float)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,13 @@ class Source:
     crs: str | None = None  # the CRS the file declares (geometry formats)
     geometry: bool = False
     notes: list[str] = field(default_factory=list)
-    ragged: dict[int, int] = field(default_factory=dict)  # text rows with more fields than the header
+    scan: Callable[[], dict[int, int]] | None = None  # finds the text rows with more fields than the header
+
+    @cached_property
+    def ragged(self) -> dict[int, int]:
+        """Rows (numbered from 1) with more fields than the header, and their fields: found
+        when first asked, once the columns are known to be there (text files only)."""
+        return self.scan() if self.scan is not None else {}
 
     def chunks(
         self, columns: list[str] | None = None, chunk_rows: int = CHUNK_ROWS, numeric: tuple[str, ...] = ()
@@ -110,3 +117,10 @@ def point_columns(geoms: np.ndarray) -> pd.DataFrame:
     if usable.any():
         x[usable], y[usable] = shapely.get_x(geoms[usable]), shapely.get_y(geoms[usable])
     return pd.DataFrame({GEOM_LON: x, GEOM_LAT: y, GEOM_KIND: kinds, GEOM_REPAIRED: repaired})
+
+
+def ragged_mask(rows: np.ndarray, ragged: dict[int, int]) -> np.ndarray:
+    """Which of ``rows`` have more fields than the header (``ragged``, :attr:`Source.ragged`)."""
+    if not ragged:
+        return np.zeros(len(rows), dtype=bool)
+    return np.isin(rows, np.fromiter(ragged, dtype=np.int64, count=len(ragged)))

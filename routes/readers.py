@@ -70,7 +70,7 @@ def open_source(path: str | os.PathLike[str]) -> Source:
 
 def _open_text(source: Path) -> Source:
     encoding = text_encoding(source)
-    check_encoding(source, encoding)
+    quoted = check_encoding(source, encoding)
     line = header_line(source, encoding)
     if not line.strip():
         raise ImportError_(f"{source}: empty file (no header row)")
@@ -107,7 +107,7 @@ def _open_text(source: Path) -> Source:
             first += len(chunk)
 
     notes = [f"read as {encoding.upper().replace('-SIG', ' with a BOM')}"] if encoding != "utf-8" else []
-    return Source(source, "text", header, read, notes=notes, ragged=ragged_rows(source, encoding, sep))
+    return Source(source, "text", header, read, notes=notes, scan=lambda: ragged_rows(source, encoding, sep, quoted=quoted))
 
 
 # ---------------------------------------------------------------- Excel

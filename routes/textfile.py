@@ -88,7 +88,7 @@ def separator(line: str, source: Path) -> str:
 RAGGED = "have more fields than the header (a separator inside a value that is not quoted?)"
 
 
-def ragged_rows(source: Path, encoding: str, sep: str) -> dict[int, int]:
+def ragged_rows(source: Path, encoding: str, sep: str, *, quoted: bool | None = None) -> dict[int, int]:
     """Data rows (numbered from 1, as the importer numbers them) with more fields than the
     header, and how many fields each has.
 
@@ -99,16 +99,20 @@ def ragged_rows(source: Path, encoding: str, sep: str) -> dict[int, int]:
     CRLF or CR alone (Excel for Mac). A header ending in separators ("victims,lat,lon,") names
     no column there: a row with a value under no name is ragged too (in files with no double
     quote). Files with no double quote are scanned line by line with numpy; files with one
-    are parsed by pyarrow, quotes and newlines inside them as a CSV reader does."""
+    are parsed by pyarrow, quotes and newlines inside them as a CSV reader does. ``quoted``:
+    whether the file holds a double quote, when the caller knows (:func:`check_encoding`)."""
     stat = Path(source).stat()
-    return dict(_ragged_once(str(source), stat.st_size, stat.st_mtime_ns, encoding, sep))
+    return dict(_ragged_once(str(source), stat.st_size, stat.st_mtime_ns, encoding, sep, quoted))
 
 
 @functools.lru_cache(maxsize=64)
-def _ragged_once(path: str, size: int, mtime_ns: int, encoding: str, sep: str) -> tuple[tuple[int, int], ...]:
+def _ragged_once(
+    path: str, size: int, mtime_ns: int, encoding: str, sep: str, quoted: bool | None
+) -> tuple[tuple[int, int], ...]:
     """:func:`ragged_rows` once per file as it is (the dask engine opens each partition twice)."""
     source = Path(path)
-    if encoding == "utf-8" and len(sep.encode()) == 1 and not _has_quote(source):
+    quoted = _has_quote(source) if quoted is None else quoted
+    if encoding == "utf-8" and len(sep.encode()) == 1 and not quoted:
         return tuple(_ragged_unquoted(source, sep.encode()).items())
     return tuple(_ragged_parsed(source, encoding, sep).items())
 
